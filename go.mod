@@ -1,0 +1,3 @@
+module github.com/wardenrs/warden
+
+go 1.26.8

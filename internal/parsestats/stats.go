@@ -1,0 +1,75 @@
+// Package parsestats counts syntactic constructs in parsed Rust files.
+// The counts are a stable debugging interface ("warden debug
+// parse-stats") and the basis of the differential test against syn: they
+// cover only code outside macro token trees, as syn does.
+package parsestats
+
+import (
+	"github.com/wardenrs/warden/internal/syntax"
+)
+
+// Stats are the counts for one file. Field names and JSON keys are a
+// stable interface.
+type Stats struct {
+	File         string   `json:"file"`
+	Bytes        int      `json:"bytes"`
+	Fns          int      `json:"fns"`
+	Calls        int      `json:"calls"`
+	MethodCalls  int      `json:"method_calls"`
+	MacroCalls   int      `json:"macro_calls"`
+	UnsafeBlocks int      `json:"unsafe_blocks"`
+	UseLeaves    int      `json:"use_leaves"`
+	Errors       []string `json:"errors"`
+}
+
+// Count fills the construct counts of s from a parsed file:
+//   - Fns: every fn item (free, associated, trait with or without body,
+//     foreign);
+//   - Calls: call expressions f(...);
+//   - MethodCalls: method calls x.m(...);
+//   - MacroCalls: macro invocations in any position, macro_rules!
+//     definitions included (they are invocations of macro_rules);
+//   - UnsafeBlocks: unsafe { ... } expressions;
+//   - UseLeaves: names, renames and globs in use trees (self counts as a
+//     name).
+func Count(s *Stats, sf *syntax.SourceFile) {
+	syntax.Inspect(sf, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.FnItem:
+			s.Fns++
+		case *syntax.CallExpr:
+			s.Calls++
+		case *syntax.MethodCallExpr:
+			s.MethodCalls++
+		case *syntax.MacroCall:
+			s.MacroCalls++
+		case *syntax.MacroRulesItem:
+			if !n.Macro2 {
+				s.MacroCalls++
+			}
+		case *syntax.BlockExpr:
+			if n.Unsafe {
+				s.UnsafeBlocks++
+			}
+		case *syntax.UseTree:
+			if n.Kind != syntax.UseGroup {
+				s.UseLeaves++
+			}
+		}
+		return true
+	})
+}
+
+// File parses src as a file named name and returns its statistics, with
+// one "line:col: message" entry per syntax error.
+func File(name string, src []byte) Stats {
+	fset := syntax.NewFileSet()
+	f := fset.AddFile(name, string(src))
+	sf, errs := syntax.ParseFile(f)
+	s := Stats{File: name, Bytes: len(src), Errors: []string{}}
+	Count(&s, sf)
+	for _, e := range errs {
+		s.Errors = append(s.Errors, syntax.Position{Line: e.Pos.Line, Column: e.Pos.Column}.String()+": "+e.Msg)
+	}
+	return s
+}
