@@ -74,6 +74,10 @@ const (
 	VisRestricted         // pub(in path)
 )
 
+func (k VisKind) String() string {
+	return [...]string{"private", "pub", "pub(crate)", "pub(super)", "pub(self)", "pub(in)"}[k]
+}
+
 // Visibility is an item's visibility.
 type Visibility struct {
 	Span
@@ -189,6 +193,8 @@ const (
 	ConstParam
 )
 
+func (k GenericParamKind) String() string { return [...]string{"lifetime", "type", "const"}[k] }
+
 // GenericParam is one generic parameter.
 type GenericParam struct {
 	Span
@@ -273,6 +279,10 @@ const (
 	UseGroup                     // a::{...}
 )
 
+func (k UseTreeKind) String() string {
+	return [...]string{"simple", "rename", "glob", "group"}[k]
+}
+
 // UseTree is one node of a use tree. Path holds the prefix segments
 // (for Simple and Rename, the last segment is the imported name).
 type UseTree struct {
@@ -349,6 +359,8 @@ const (
 	StructTuple
 	StructNamed
 )
+
+func (k StructKind) String() string { return [...]string{"unit", "tuple", "named"}[k] }
 
 // StructItem is a struct definition.
 type StructItem struct {

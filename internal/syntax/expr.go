@@ -61,7 +61,7 @@ func (p *parser) expr(r res) Expr {
 	if !p.enter() {
 		p.leave()
 		p.skipTree()
-		return &BadExpr{Span{lo, p.prevEnd()}}
+		return &BadExpr{p.spanFrom(lo)}
 	}
 	defer p.leave()
 	x := p.rangeExpr(r)
@@ -92,7 +92,7 @@ func (p *parser) rangeExpr(r res) Expr {
 		if p.canBeginExpr(r) {
 			to = p.binaryExpr(r, precOrOr)
 		}
-		return &RangeExpr{Span: Span{lo, p.prevEnd()}, To: to, Inclusive: incl}
+		return &RangeExpr{Span: p.spanFrom(lo), To: to, Inclusive: incl}
 	}
 	x := p.binaryExpr(r, precOrOr)
 	return p.rangeRest(x, r)
@@ -163,17 +163,17 @@ func (p *parser) unaryExpr(r res) Expr {
 		if !p.enter() {
 			p.leave()
 			p.skipTree()
-			return &BadExpr{Span{lo, p.prevEnd()}}
+			return &BadExpr{p.spanFrom(lo)}
 		}
 		p.next()
 		x := p.unaryExpr(r)
 		p.leave()
-		return &UnaryExpr{Span: Span{lo, p.prevEnd()}, Op: op, X: x}
+		return &UnaryExpr{Span: p.spanFrom(lo), Op: op, X: x}
 	case And, AndAnd:
 		if !p.enter() {
 			p.leave()
 			p.skipTree()
-			return &BadExpr{Span{lo, p.prevEnd()}}
+			return &BadExpr{p.spanFrom(lo)}
 		}
 		p.eat(And)
 		e := &RefExpr{}
@@ -187,7 +187,7 @@ func (p *parser) unaryExpr(r res) Expr {
 		}
 		e.X = p.unaryExpr(r)
 		p.leave()
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	}
 	return p.postfix(p.primary(r), r)
@@ -224,11 +224,11 @@ func (p *parser) dotSuffix(x Expr) Expr {
 	switch {
 	case t.Kind == KwAwait:
 		p.next()
-		return &AwaitExpr{Span: Span{lo, p.prevEnd()}, X: x}
+		return &AwaitExpr{Span: p.spanFrom(lo), X: x}
 	case t.Kind == Int:
 		id := p.identOf(t)
 		p.next()
-		return &FieldExpr{Span: Span{lo, p.prevEnd()}, X: x, Name: id}
+		return &FieldExpr{Span: p.spanFrom(lo), X: x, Name: id}
 	case t.Kind == Float:
 		// x.0.1 lexes as x . "0.1": two tuple-field accesses.
 		text, pos := p.tokText(t), t.Pos
@@ -244,7 +244,7 @@ func (p *parser) dotSuffix(x Expr) Expr {
 				return x
 			}
 		}
-		return &FieldExpr{Span: Span{lo, p.prevEnd()}, X: x, Name: Ident{Span: Span{pos, p.prevEnd()}, Name: text}}
+		return &FieldExpr{Span: p.spanFrom(lo), X: x, Name: Ident{Span: Span{pos, p.prevEnd()}, Name: text}}
 	case t.Kind == Identifier || t.Kind.IsKeyword():
 		name := p.identOf(t)
 		p.next()
@@ -258,7 +258,7 @@ func (p *parser) dotSuffix(x Expr) Expr {
 			span := p.group(func() { args = p.exprList(RParen) })
 			return &MethodCallExpr{Span: Span{lo, span.Hi}, Recv: x, Name: name, Turbofish: turbofish, Args: args}
 		}
-		return &FieldExpr{Span: Span{lo, p.prevEnd()}, X: x, Name: name}
+		return &FieldExpr{Span: p.spanFrom(lo), X: x, Name: name}
 	}
 	p.errorf("expected field or method name after '.', found %s", p.desc())
 	return x
@@ -379,14 +379,14 @@ func (p *parser) primary(r res) Expr {
 			return b
 		}
 		p.errorf("expected loop or block after label, found %s", p.desc())
-		return &BadExpr{Span{lo, p.prevEnd()}}
+		return &BadExpr{p.spanFrom(lo)}
 	case k == KwReturn:
 		p.next()
 		e := &ReturnExpr{}
 		if p.canBeginExpr(r) {
 			e.X = p.expr(r)
 		}
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == KwBreak:
 		p.next()
@@ -398,7 +398,7 @@ func (p *parser) primary(r res) Expr {
 		if p.canBeginExpr(r) {
 			e.X = p.expr(r)
 		}
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == KwContinue:
 		p.next()
@@ -407,7 +407,7 @@ func (p *parser) primary(r res) Expr {
 			e.Label = p.text()
 			p.next()
 		}
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == KwYield:
 		p.next()
@@ -415,31 +415,31 @@ func (p *parser) primary(r res) Expr {
 		if p.canBeginExpr(r) {
 			e.X = p.expr(r)
 		}
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == KwBecome:
 		p.next()
 		e := &BecomeExpr{X: p.expr(r)}
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == KwBox && p.peek(1) != PathSep && p.peek(1) != Not && p.peek(1) != LParen:
 		p.next()
 		e := &BoxExpr{X: p.unaryExpr(r)}
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == KwLet:
 		p.next()
 		e := &LetExpr{Pat: p.pattern()}
 		p.expect(Eq)
 		e.X = p.binaryExpr(r|noStruct, precCmp)
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	case k == Pound:
 		p.outerAttrs()
 		return p.unaryExpr(r)
 	case k == Identifier && t.Len == 1 && p.tokText(t) == "_":
 		p.next()
-		return &UnderscoreExpr{Span{lo, p.prevEnd()}}
+		return &UnderscoreExpr{p.spanFrom(lo)}
 	}
 	if p.atLt() || p.at(PathSep) || p.atPathSegmentName() || p.at(Dollar) && isSegmentKind(p.peek(1)) {
 		return p.pathStartExpr(r)
@@ -450,13 +450,13 @@ func (p *parser) primary(r res) Expr {
 		if p.at(Identifier) {
 			p.next()
 		}
-		return &PathExpr{Span: Span{lo, p.prevEnd()}, Path: &Path{Span: Span{lo, p.prevEnd()}}}
+		return &PathExpr{Span: p.spanFrom(lo), Path: &Path{Span: p.spanFrom(lo)}}
 	}
 	p.errorf("expected expression, found %s", p.desc())
 	if !p.kind().IsClose() && !p.at(Semi) && !p.at(Comma) && !p.at(EOF) && !p.at(FatArrow) {
 		p.skipTree()
 	}
-	return &BadExpr{Span{lo, p.prevEnd()}}
+	return &BadExpr{p.spanFrom(lo)}
 }
 
 // pathStartExpr parses a path expression, a macro call or a struct
@@ -471,7 +471,7 @@ func (p *parser) pathStartExpr(r res) Expr {
 	if p.at(LBrace) && r&noStruct == 0 {
 		return p.structExpr(path)
 	}
-	return &PathExpr{Span: Span{lo, p.prevEnd()}, Path: path}
+	return &PathExpr{Span: p.spanFrom(lo), Path: path}
 }
 
 func (p *parser) structExpr(path *Path) Expr {
@@ -627,7 +627,7 @@ params:
 	} else {
 		c.Body = p.expr(r)
 	}
-	c.Span = Span{lo, p.prevEnd()}
+	c.Span = p.spanFrom(lo)
 	return c
 }
 
@@ -643,7 +643,7 @@ func (p *parser) block() *BlockExpr {
 		p.leave()
 		lo := p.pos()
 		p.skipTree()
-		b.Span = Span{lo, p.prevEnd()}
+		b.Span = p.spanFrom(lo)
 		return b
 	}
 	b.Span = p.group(func() {
@@ -672,7 +672,7 @@ func (p *parser) ifExpr() Expr {
 			e.Else = p.block()
 		}
 	}
-	e.Span = Span{lo, p.prevEnd()}
+	e.Span = p.spanFrom(lo)
 	return e
 }
 
@@ -680,14 +680,14 @@ func (p *parser) whileExpr(label string, lo Pos) Expr {
 	p.next() // while
 	e := &WhileExpr{Label: label, Cond: p.expr(noStruct)}
 	e.Body = p.block()
-	e.Span = Span{lo, p.prevEnd()}
+	e.Span = p.spanFrom(lo)
 	return e
 }
 
 func (p *parser) loopExpr(label string, lo Pos) Expr {
 	p.next() // loop
 	e := &LoopExpr{Label: label, Body: p.block()}
-	e.Span = Span{lo, p.prevEnd()}
+	e.Span = p.spanFrom(lo)
 	return e
 }
 
@@ -697,7 +697,7 @@ func (p *parser) forExpr(label string, lo Pos) Expr {
 	p.expect(KwIn)
 	e.X = p.expr(noStruct)
 	e.Body = p.block()
-	e.Span = Span{lo, p.prevEnd()}
+	e.Span = p.spanFrom(lo)
 	return e
 }
 
@@ -707,7 +707,7 @@ func (p *parser) matchExpr() Expr {
 	e := &MatchExpr{X: p.expr(noStruct)}
 	if !p.at(LBrace) {
 		p.errorf("expected '{' after match scrutinee, found %s", p.desc())
-		e.Span = Span{lo, p.prevEnd()}
+		e.Span = p.spanFrom(lo)
 		return e
 	}
 	p.group(func() {
@@ -740,7 +740,7 @@ func (p *parser) matchExpr() Expr {
 			}
 		}
 	})
-	e.Span = Span{lo, p.prevEnd()}
+	e.Span = p.spanFrom(lo)
 	return e
 }
 
@@ -767,7 +767,7 @@ func (p *parser) stmt(end Kind) Stmt {
 	lo := p.pos()
 	if p.at(Semi) {
 		p.next()
-		return &EmptyStmt{Span{lo, p.prevEnd()}}
+		return &EmptyStmt{p.spanFrom(lo)}
 	}
 	attrs := p.outerAttrs()
 	if len(attrs) > 0 {
@@ -789,7 +789,7 @@ func (p *parser) stmt(end Kind) Stmt {
 		if !p.eat(Semi) {
 			p.errorf("expected ';' after let statement, found %s", p.desc())
 		}
-		s.Span = Span{lo, p.prevEnd()}
+		s.Span = p.spanFrom(lo)
 		return s
 	}
 	if p.atStmtItem() {
@@ -810,7 +810,7 @@ func (p *parser) stmt(end Kind) Stmt {
 	if !s.Semi && !blockLike && !p.at(end) {
 		p.errorf("expected ';' or '}' after expression, found %s", p.desc())
 	}
-	s.Span = Span{lo, p.prevEnd()}
+	s.Span = p.spanFrom(lo)
 	return s
 }
 
@@ -877,7 +877,7 @@ func (p *parser) stmtExpr() (x Expr, blockLike bool) {
 		if !p.enter() {
 			p.leave()
 			p.skipTree()
-			return &BadExpr{Span{lo, p.prevEnd()}}, true
+			return &BadExpr{p.spanFrom(lo)}, true
 		}
 		x = p.primary(0)
 		p.leave()

@@ -58,7 +58,7 @@ func (p *parser) item(attrs []*Attr, topLevel bool) Item {
 		p.leave()
 		lo := p.pos()
 		p.skipTree()
-		return &BadItem{ItemBase{Span: Span{lo, p.prevEnd()}, Attrs: attrs}}
+		return &BadItem{ItemBase{Span: p.spanFrom(lo), Attrs: attrs}}
 	}
 	defer p.leave()
 	lo := p.pos()
@@ -258,7 +258,7 @@ func (p *parser) macroCall() *MacroCall {
 		p.next() // legacy "name! ident { }" form
 	}
 	m.Args = p.tokenTree()
-	m.Span = Span{lo, p.prevEnd()}
+	m.Span = p.spanFrom(lo)
 	return m
 }
 
@@ -378,7 +378,7 @@ func (p *parser) fnParams(closer Kind, selfAllowed bool) (params []*Param, varia
 				param.Pat = nil
 				param.Type = p.typ(true)
 			}
-			param.Span = Span{lo, p.prevEnd()}
+			param.Span = p.spanFrom(lo)
 			params = append(params, param)
 		}
 		if !p.eat(Comma) {
@@ -427,7 +427,7 @@ func (p *parser) selfParam(attrs []*Attr) *Param {
 	if len(attrs) > 0 {
 		lo = attrs[0].Lo
 	}
-	param.Span = Span{lo, p.prevEnd()}
+	param.Span = p.spanFrom(lo)
 	return param
 }
 

@@ -170,10 +170,10 @@ func (p *parser) fileName() string {
 // ---------------------------------------------------------------------
 // Token access
 
-func (p *parser) tok() *Token    { return &p.toks[p.p] }
-func (p *parser) kind() Kind     { return p.toks[p.p].Kind }
-func (p *parser) pos() Pos       { return p.toks[p.p].Pos }
-func (p *parser) text() string   { return p.tokText(&p.toks[p.p]) }
+func (p *parser) tok() *Token  { return &p.toks[p.p] }
+func (p *parser) kind() Kind   { return p.toks[p.p].Kind }
+func (p *parser) pos() Pos     { return p.toks[p.p].Pos }
+func (p *parser) text() string { return p.tokText(&p.toks[p.p]) }
 
 // tokText returns a token's source text.
 func (p *parser) tokText(t *Token) string {
@@ -569,4 +569,14 @@ func (p *parser) name() Ident {
 	}
 	p.errorf("expected identifier, found %s", p.desc())
 	return Ident{Span: Span{p.pos(), p.pos()}}
+}
+
+// spanFrom returns the span from lo to the end of the last consumed
+// token; it is empty (not inverted) when nothing was consumed.
+func (p *parser) spanFrom(lo Pos) Span {
+	hi := p.prevEnd()
+	if hi < lo {
+		hi = lo
+	}
+	return Span{lo, hi}
 }

@@ -15,7 +15,7 @@ func (p *parser) pattern() Pat {
 	for p.eat(Or) {
 		alts = append(alts, p.patternNoTopAlt())
 	}
-	return &OrPat{Span: Span{lo, p.prevEnd()}, Alts: alts}
+	return &OrPat{Span: p.spanFrom(lo), Alts: alts}
 }
 
 // patternNoTopAlt parses a pattern without top-level alternatives
@@ -25,31 +25,31 @@ func (p *parser) patternNoTopAlt() Pat {
 	if !p.enter() {
 		p.leave()
 		p.skipTree()
-		return &WildPat{Span{lo, p.prevEnd()}}
+		return &WildPat{p.spanFrom(lo)}
 	}
 	defer p.leave()
 	t := p.tok()
 	switch k := t.Kind; {
 	case k == Identifier && t.Len == 1 && p.tokText(t) == "_":
 		p.next()
-		return &WildPat{Span{lo, p.prevEnd()}}
+		return &WildPat{p.spanFrom(lo)}
 	case k == DotDot:
 		p.next()
 		if p.atRangeEnd() {
 			// ..X (half-open range to, exclusive; unstable but parsed)
 			hi := p.rangeEnd()
-			return &RangePat{Span: Span{lo, p.prevEnd()}, Hi: hi}
+			return &RangePat{Span: p.spanFrom(lo), Hi: hi}
 		}
-		return &RestPat{Span{lo, p.prevEnd()}}
+		return &RestPat{p.spanFrom(lo)}
 	case k == DotDotEq:
 		p.next()
 		hi := p.rangeEnd()
-		return &RangePat{Span: Span{lo, p.prevEnd()}, Hi: hi, Inclusive: true}
+		return &RangePat{Span: p.spanFrom(lo), Hi: hi, Inclusive: true}
 	case k == And || k == AndAnd:
 		p.eat(And)
 		rp := &RefPat{Mut: p.eat(KwMut)}
 		rp.Pat = p.patternNoTopAlt()
-		rp.Span = Span{lo, p.prevEnd()}
+		rp.Span = p.spanFrom(lo)
 		return rp
 	case k == LParen:
 		var elems []Pat
@@ -86,24 +86,24 @@ func (p *parser) patternNoTopAlt() Pat {
 		if p.eat(At) {
 			ip.Sub = p.patternNoTopAlt()
 		}
-		ip.Span = Span{lo, p.prevEnd()}
+		ip.Span = p.spanFrom(lo)
 		return ip
 	case k == KwBox && p.peek(1) != PathSep && p.peek(1) != LParen && p.peek(1) != Not:
 		p.next()
 		bp := &BoxPat{Pat: p.patternNoTopAlt()}
-		bp.Span = Span{lo, p.prevEnd()}
+		bp.Span = p.spanFrom(lo)
 		return bp
 	case k.IsLiteral() || k == KwTrue || k == KwFalse || k == Minus:
 		x := p.litPatExpr()
 		if p.atRangeOpPat() {
 			return p.rangePatFrom(x, lo)
 		}
-		return &LitPat{Span: Span{lo, p.prevEnd()}, X: x}
+		return &LitPat{Span: p.spanFrom(lo), X: x}
 	case k == KwConst && p.peek(1) == LBrace:
 		p.next()
 		b := p.block()
 		b.Const = true
-		return &LitPat{Span: Span{lo, p.prevEnd()}, X: b}
+		return &LitPat{Span: p.spanFrom(lo), X: b}
 	}
 	if p.atLt() || p.at(PathSep) || p.atPathSegmentName() || p.at(Dollar) {
 		return p.pathPattern()
@@ -112,7 +112,7 @@ func (p *parser) patternNoTopAlt() Pat {
 	if !p.kind().IsClose() && !p.at(EOF) && !p.at(Comma) && !p.at(FatArrow) && !p.at(Eq) && !p.at(Semi) {
 		p.skipTree()
 	}
-	return &WildPat{Span{lo, p.prevEnd()}}
+	return &WildPat{p.spanFrom(lo)}
 }
 
 func (p *parser) patternList(closer Kind) []Pat {
@@ -140,7 +140,7 @@ func (p *parser) litPatExpr() Expr {
 	lo := p.pos()
 	if p.eat(Minus) {
 		x := p.literal()
-		return &UnaryExpr{Span: Span{lo, p.prevEnd()}, Op: Minus, X: x}
+		return &UnaryExpr{Span: p.spanFrom(lo), Op: Minus, X: x}
 	}
 	return p.literal()
 }
@@ -158,7 +158,7 @@ func (p *parser) rangeEnd() Expr {
 	}
 	if p.atLt() || p.at(PathSep) || p.atPathSegmentName() {
 		path := p.path(exprPath)
-		return &PathExpr{Span: Span{lo, p.prevEnd()}, Path: path}
+		return &PathExpr{Span: p.spanFrom(lo), Path: path}
 	}
 	p.errorf("expected range pattern bound, found %s", p.desc())
 	return &BadExpr{Span{lo, lo}}
@@ -177,7 +177,7 @@ func (p *parser) rangePatFrom(x Expr, lo Pos) Pat {
 			rp.Hi = p.rangeEnd()
 		}
 	}
-	rp.Span = Span{lo, p.prevEnd()}
+	rp.Span = p.spanFrom(lo)
 	return rp
 }
 
@@ -196,7 +196,7 @@ func (p *parser) pathPattern() Pat {
 		if p.at(At) {
 			p.next()
 			ip := &IdentPat{Name: id, Sub: p.patternNoTopAlt()}
-			ip.Span = Span{lo, p.prevEnd()}
+			ip.Span = p.spanFrom(lo)
 			return ip
 		}
 		if p.atRangeOpPat() && !(p.at(DotDot) && !p.atRangeEndAfter(1)) {
@@ -204,7 +204,7 @@ func (p *parser) pathPattern() Pat {
 			path := &PathExpr{Span: id.Span, Path: &Path{Span: id.Span, Segments: []*PathSegment{seg}}}
 			return p.rangePatFrom(path, lo)
 		}
-		return &IdentPat{Span: Span{lo, p.prevEnd()}, Name: id}
+		return &IdentPat{Span: p.spanFrom(lo), Name: id}
 	}
 	path := p.path(exprPath)
 	switch {
@@ -217,7 +217,7 @@ func (p *parser) pathPattern() Pat {
 	case p.atRangeOpPat():
 		return p.rangePatFrom(&PathExpr{Span: path.Span, Path: path}, lo)
 	}
-	return &PathPat{Span: Span{lo, p.prevEnd()}, Path: path}
+	return &PathPat{Span: p.spanFrom(lo), Path: path}
 }
 
 // atRangeEndAfter reports whether the token n ahead can start a range

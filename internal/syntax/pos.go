@@ -44,7 +44,7 @@ type File struct {
 	Base Pos
 	Src  string // the source, as read (possibly invalid UTF-8)
 
-	set   *FileSet
+	set *FileSet
 
 	lines []int // byte offsets of line starts, computed by the lexer
 }

@@ -51,7 +51,7 @@ func (p *parser) qself(path *Path) {
 	if !p.eat(Gt) {
 		p.errorf("expected '>' to close qualified path, found %s", p.desc())
 	}
-	q.Span = Span{lo, p.prevEnd()}
+	q.Span = p.spanFrom(lo)
 	path.QSelf = q
 }
 
@@ -86,7 +86,7 @@ func (p *parser) pathSegments(path *Path, mode pathMode) {
 			p.next()
 			seg.Args = p.parenArgs()
 		}
-		seg.Span = Span{lo, p.prevEnd()}
+		seg.Span = p.spanFrom(lo)
 		path.Segments = append(path.Segments, seg)
 		if p.at(PathSep) && (p.peekIsPathSegmentName(1) || p.peek(1) == Dollar) {
 			p.next()
@@ -126,7 +126,7 @@ func (p *parser) genericArg() GenericArg {
 		return a
 	case k.IsLiteral() || k == KwTrue || k == KwFalse || k == LBrace || k == Minus && p.peek(1).IsLiteral():
 		x := p.constArgExpr()
-		return &ConstArg{Span: Span{lo, p.prevEnd()}, Value: x}
+		return &ConstArg{Span: p.spanFrom(lo), Value: x}
 	case p.atName() && (p.peek(1) == Eq || p.peek(1) == Colon || p.peek(1) == Lt):
 		// Associated item constraint: Name = T, Name: Bounds,
 		// Name<'a> = T. A plain type such as Vec<u8> also starts with
@@ -144,18 +144,18 @@ func (p *parser) genericArg() GenericArg {
 			} else {
 				c.Type = p.typ(true)
 			}
-			c.Span = Span{lo, p.prevEnd()}
+			c.Span = p.spanFrom(lo)
 			return c
 		case p.at(Colon):
 			p.next()
 			c.Bounds = p.bounds(true)
-			c.Span = Span{lo, p.prevEnd()}
+			c.Span = p.spanFrom(lo)
 			return c
 		}
 		p.restore(snap)
 	}
 	t := p.typ(true)
-	return &TypeArg{Span: Span{lo, p.prevEnd()}, Type: t}
+	return &TypeArg{Span: p.spanFrom(lo), Type: t}
 }
 
 // constArgExpr parses a const generic argument: literal, -literal or
@@ -168,7 +168,7 @@ func (p *parser) constArgExpr() Expr {
 	case p.at(Minus):
 		p.next()
 		x := p.literal()
-		return &UnaryExpr{Span: Span{lo, p.prevEnd()}, Op: Minus, X: x}
+		return &UnaryExpr{Span: p.spanFrom(lo), Op: Minus, X: x}
 	}
 	return p.literal()
 }
@@ -202,7 +202,7 @@ func (p *parser) typ(allowPlus bool) Type {
 	if !p.enter() {
 		p.leave()
 		p.skipTree()
-		return &BadType{Span{lo, p.prevEnd()}}
+		return &BadType{p.spanFrom(lo)}
 	}
 	defer p.leave()
 	switch k := p.kind(); k {
@@ -230,14 +230,14 @@ func (p *parser) typ(allowPlus bool) Type {
 				bounds := []Bound{&TraitBound{Span: span, Path: pathOfType(elems[0])}}
 				p.next()
 				bounds = append(bounds, p.bounds(true)...)
-				return &TraitObjectType{Span: Span{lo, p.prevEnd()}, Bounds: bounds}
+				return &TraitObjectType{Span: p.spanFrom(lo), Bounds: bounds}
 			}
 			return t
 		}
 		return &TupleType{Span: span, Elems: elems}
 	case Not:
 		p.next()
-		return &NeverType{Span{lo, p.prevEnd()}}
+		return &NeverType{p.spanFrom(lo)}
 	case LBrack:
 		var t Type
 		var n Expr
@@ -260,7 +260,7 @@ func (p *parser) typ(allowPlus bool) Type {
 		}
 		rt.Mut = p.eat(KwMut)
 		rt.Elem = p.typ(false)
-		rt.Span = Span{lo, p.prevEnd()}
+		rt.Span = p.spanFrom(lo)
 		return rt
 	case Star:
 		p.next()
@@ -273,7 +273,7 @@ func (p *parser) typ(allowPlus bool) Type {
 			p.errorf("expected 'const' or 'mut' after '*' in pointer type, found %s", p.desc())
 		}
 		pt.Elem = p.typ(false)
-		pt.Span = Span{lo, p.prevEnd()}
+		pt.Span = p.spanFrom(lo)
 		return pt
 	case KwFn, KwUnsafe, KwExtern:
 		return p.fnPtrType(nil, lo)
@@ -283,30 +283,30 @@ func (p *parser) typ(allowPlus bool) Type {
 			return p.fnPtrType(lts, lo)
 		}
 		b := &TraitBound{ForLifetimes: lts, Path: p.path(typePath)}
-		b.Span = Span{lo, p.prevEnd()}
+		b.Span = p.spanFrom(lo)
 		bounds := []Bound{b}
 		if allowPlus && p.eat(Plus) {
 			bounds = append(bounds, p.bounds(true)...)
 		}
-		return &TraitObjectType{Span: Span{lo, p.prevEnd()}, Bounds: bounds}
+		return &TraitObjectType{Span: p.spanFrom(lo), Bounds: bounds}
 	case KwImpl:
 		p.next()
 		bounds := p.bounds(allowPlus)
-		return &ImplTraitType{Span: Span{lo, p.prevEnd()}, Bounds: bounds}
+		return &ImplTraitType{Span: p.spanFrom(lo), Bounds: bounds}
 	case KwDyn:
 		if p.peek(1) == PathSep || p.peek(1) == Not {
 			break // 2015: a path starting with an identifier "dyn"
 		}
 		p.next()
 		bounds := p.bounds(allowPlus)
-		return &TraitObjectType{Span: Span{lo, p.prevEnd()}, Dyn: true, Bounds: bounds}
+		return &TraitObjectType{Span: p.spanFrom(lo), Dyn: true, Bounds: bounds}
 	case Question, Lifetime, Tilde:
 		bounds := p.bounds(allowPlus)
-		return &TraitObjectType{Span: Span{lo, p.prevEnd()}, Bounds: bounds}
+		return &TraitObjectType{Span: p.spanFrom(lo), Bounds: bounds}
 	case Identifier:
 		if p.text() == "_" {
 			p.next()
-			return &InferType{Span{lo, p.prevEnd()}}
+			return &InferType{p.spanFrom(lo)}
 		}
 	}
 	if p.atLt() || p.at(PathSep) || p.atPathSegmentName() || p.at(Dollar) {
@@ -319,7 +319,7 @@ func (p *parser) typ(allowPlus bool) Type {
 			b := &TraitBound{Span: path.Span, Path: path}
 			p.next()
 			bounds := append([]Bound{b}, p.bounds(true)...)
-			return &TraitObjectType{Span: Span{lo, p.prevEnd()}, Bounds: bounds}
+			return &TraitObjectType{Span: p.spanFrom(lo), Bounds: bounds}
 		}
 		return &PathType{Span: path.Span, Path: path}
 	}
@@ -390,7 +390,7 @@ func (p *parser) fnPtrType(lts []*GenericParam, lo Pos) Type {
 	if p.eat(RArrow) {
 		ft.Ret = p.typ(false)
 	}
-	ft.Span = Span{lo, p.prevEnd()}
+	ft.Span = p.spanFrom(lo)
 	return ft
 }
 
@@ -450,7 +450,7 @@ func (p *parser) bound() Bound {
 		}
 		ub.Args = p.toks[start:p.p:p.p]
 		p.eat(Gt)
-		ub.Span = Span{lo, p.prevEnd()}
+		ub.Span = p.spanFrom(lo)
 		return ub
 	}
 	if p.at(LParen) {
@@ -490,7 +490,7 @@ func (p *parser) bound() Bound {
 		tb.ForLifetimes = p.forLifetimes()
 	}
 	tb.Path = p.path(typePath)
-	tb.Span = Span{lo, p.prevEnd()}
+	tb.Span = p.spanFrom(lo)
 	return tb
 }
 
