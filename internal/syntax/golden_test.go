@@ -76,4 +76,3 @@ func firstDiff(got, want string) string {
 	}
 	return ""
 }
-

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wardenrs/warden/internal/parsestats"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), &env{stdout: &out, stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCLIExitCodesAndHelp(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.rs", "fn main() { println!(\"hi\"); }\n")
+	bad := writeFile(t, dir, "bad.rs", "fn main() { let = ; }\n")
+	tests := []struct {
+		args       []string
+		code       int
+		wantOut    string
+		wantErr    string
+		stdoutNone bool
+	}{
+		{args: nil, code: exitUsage, wantErr: "Usage:"},
+		{args: []string{"--help"}, code: exitOK, wantOut: "Exit codes:"},
+		{args: []string{"help", "debug"}, code: exitOK, wantOut: "parse-stats"},
+		{args: []string{"help", "debug", "parse-stats"}, code: exitOK, wantOut: "use_leaves"},
+		{args: []string{"help", "nope"}, code: exitUsage, wantErr: "unknown command"},
+		{args: []string{"nope"}, code: exitUsage, wantErr: "unknown command \"nope\""},
+		{args: []string{"version"}, code: exitOK, wantOut: "warden "},
+		{args: []string{"debug"}, code: exitUsage, wantErr: "missing subcommand"},
+		{args: []string{"debug", "parse-stats"}, code: exitUsage, wantErr: "no files given"},
+		{args: []string{"debug", "parse-stats", "-bogus", good}, code: exitUsage, wantErr: "flag provided but not defined"},
+		{args: []string{"debug", "parse-stats", filepath.Join(dir, "missing.rs")}, code: exitUsage, wantErr: "missing.rs"},
+		{args: []string{"debug", "parse", good}, code: exitOK, stdoutNone: true},
+		{args: []string{"debug", "parse", bad}, code: exitOK, wantOut: "bad.rs:1:17: expected pattern"},
+		{args: []string{"debug", "parse", bad, "--fail-on-errors"}, code: exitFindings, wantOut: "bad.rs:1:"},
+		{args: []string{"debug", "tokens", good}, code: exitOK, wantOut: "1:1\tfn\t\"fn\""},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (stderr: %s)", code, tc.code, errOut)
+			}
+			if tc.wantOut != "" && !strings.Contains(out, tc.wantOut) {
+				t.Errorf("stdout %q does not contain %q", out, tc.wantOut)
+			}
+			if tc.wantErr != "" && !strings.Contains(errOut, tc.wantErr) {
+				t.Errorf("stderr %q does not contain %q", errOut, tc.wantErr)
+			}
+			if tc.stdoutNone && out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		})
+	}
+}
+
+func TestParseStatsJSON(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "src/lib.rs", `use std::{fs::{self, File}, io::*, net::TcpStream as T};
+pub fn f() -> std::io::Result<()> { // calls inside println! are not counted
+    let x = unsafe { libc::getpid() };
+    println!("{}", g(x).len());
+    Ok(())
+}
+trait Tr { fn a(&self); }
+extern "C" { fn getpid() -> i32; }
+macro_rules! m { () => {} }
+`)
+	writeFile(t, dir, "src/b.rs", "fn broken( {\n")
+	writeFile(t, dir, "target/skip.rs", "fn skipped() {}")
+	code, out, errOut := runCLI(t, "debug", "parse-stats", "-j", "2", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2 (b.rs, lib.rs; target/ skipped):\n%s", len(lines), out)
+	}
+	var b, lib parsestats.Stats
+	if err := json.Unmarshal([]byte(lines[0]), &b); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &lib); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(b.File, "b.rs") || len(b.Errors) == 0 || !strings.HasPrefix(b.Errors[0], "1:") {
+		t.Errorf("b.rs stats = %+v, want a 1:col error", b)
+	}
+	want := parsestats.Stats{File: lib.File, Bytes: lib.Bytes, Fns: 3, Calls: 2, MethodCalls: 0, MacroCalls: 2, UnsafeBlocks: 1, UseLeaves: 4, Errors: []string{}}
+	if lib.Fns != want.Fns || lib.Calls != want.Calls || lib.MethodCalls != want.MethodCalls || lib.MacroCalls != want.MacroCalls ||
+		lib.UnsafeBlocks != want.UnsafeBlocks || lib.UseLeaves != want.UseLeaves || len(lib.Errors) != 0 {
+		t.Errorf("lib.rs stats = %+v\nwant %+v", lib, want)
+	}
+	// The key order and names are a stable interface.
+	if !strings.HasPrefix(lines[1], `{"file":`) || !strings.Contains(lines[1], `"bytes":`) ||
+		!strings.Contains(lines[1], `,"fns":3,"calls":2,"method_calls":0,"macro_calls":2,"unsafe_blocks":1,"use_leaves":4,"errors":[]}`) {
+		t.Errorf("JSON shape changed: %s", lines[1])
+	}
+}
