@@ -155,7 +155,6 @@ func parseCommand() *command {
 			}
 			out := bufio.NewWriter(e.stdout)
 			defer out.Flush()
-			fset := syntax.NewFileSet()
 			nerrs, unreadable := 0, 0
 			for _, name := range files {
 				if ctx.Err() != nil {
@@ -167,7 +166,8 @@ func parseCommand() *command {
 					unreadable++
 					continue
 				}
-				_, errs := syntax.ParseFile(fset.AddFile(name, string(src)))
+				// One FileSet per file: positions are 32-bit per set.
+				_, errs := syntax.ParseFile(syntax.NewFileSet().AddFile(name, string(src)))
 				for _, err := range errs {
 					fmt.Fprintln(out, err.Error())
 				}

@@ -1,7 +1,9 @@
 package syntax
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -116,15 +118,37 @@ type FileSet struct {
 // NewFileSet returns an empty FileSet.
 func NewFileSet() *FileSet { return &FileSet{base: 1} }
 
-// AddFile registers a file with its source and returns it.
+// MaxFileSetSize is the total amount of source one FileSet can hold
+// (positions are 32-bit). Use one FileSet per crate.
+const MaxFileSetSize = math.MaxInt32 - 1
+
+// ErrFileSetFull is returned when a file does not fit in a FileSet.
+var ErrFileSetFull = errors.New("file set full: more than 2 GiB of source")
+
+// AddFile registers a file with its source and returns it. It panics if
+// the set would exceed MaxFileSetSize; code that reads untrusted input of
+// unbounded total size uses TryAddFile.
 func (s *FileSet) AddFile(name, src string) *File {
+	f, err := s.TryAddFile(name, src)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// TryAddFile registers a file with its source, or reports
+// ErrFileSetFull.
+func (s *FileSet) TryAddFile(name, src string) (*File, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if int64(s.base)+int64(len(src))+1 > MaxFileSetSize {
+		return nil, fmt.Errorf("%s: %w", name, ErrFileSetFull)
+	}
 	f := &File{Name: name, Base: s.base, Src: src, set: s}
 	f.computeLines()
 	s.base += Pos(len(src)) + 1
 	s.files = append(s.files, f)
-	return f
+	return f, nil
 }
 
 // File returns the file containing p, or nil.
