@@ -73,7 +73,7 @@ func (p *parser) assignRest(x Expr, r res) Expr {
 		op := p.kind()
 		p.next()
 		y := p.expr(r)
-		return &AssignExpr{Span: Span{x.Pos(), p.prevEnd()}, Op: op, X: x, Y: y}
+		return &AssignExpr{Span: Span{x.Pos(), p.endFrom(x.Pos())}, Op: op, X: x, Y: y}
 	}
 	return x
 }
@@ -87,10 +87,13 @@ func (p *parser) rangeExpr(r res) Expr {
 	lo := p.pos()
 	if p.atRangeOp() {
 		incl := p.kind() != DotDot
+		opPos := p.pos()
 		p.next()
 		var to Expr
 		if p.canBeginExpr(r) {
 			to = p.binaryExpr(r, precOrOr)
+		} else if incl {
+			p.errorAt(opPos, "inclusive range with no end")
 		}
 		return &RangeExpr{Span: p.spanFrom(lo), To: to, Inclusive: incl}
 	}
@@ -103,12 +106,15 @@ func (p *parser) rangeRest(x Expr, r res) Expr {
 		return x
 	}
 	incl := p.kind() != DotDot
+	opPos := p.pos()
 	p.next()
 	var to Expr
 	if p.canBeginExpr(r) {
 		to = p.binaryExpr(r, precOrOr)
+	} else if incl {
+		p.errorAt(opPos, "inclusive range with no end")
 	}
-	return &RangeExpr{Span: Span{x.Pos(), p.prevEnd()}, From: x, To: to, Inclusive: incl}
+	return &RangeExpr{Span: Span{x.Pos(), p.endFrom(x.Pos())}, From: x, To: to, Inclusive: incl}
 }
 
 // canBeginExpr reports whether the current token can start an
@@ -141,16 +147,29 @@ func (p *parser) binaryRest(x Expr, r res, minPrec int) Expr {
 			}
 			p.next()
 			t := p.typ(false)
-			x = &CastExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Type: t}
+			x = &CastExpr{Span: Span{x.Pos(), p.endFrom(x.Pos())}, X: x, Type: t}
 			continue
 		}
 		prec := binPrec(k)
+		if k == LArrow {
+			prec = precCmp // "a<-b" is "a < -b"
+		}
 		if prec == 0 || prec < minPrec {
 			return x
 		}
-		p.next()
+		if prec == precCmp {
+			if bx, ok := x.(*BinaryExpr); ok && binPrec(bx.Op) == precCmp {
+				p.errorf("comparison operators cannot be chained; use parentheses")
+			}
+		}
+		if k == LArrow {
+			p.split(Lt)
+			k = Lt
+		} else {
+			p.next()
+		}
 		y := p.binaryExpr(r, prec+1)
-		x = &BinaryExpr{Span: Span{x.Pos(), p.prevEnd()}, Op: k, X: x, Y: y}
+		x = &BinaryExpr{Span: Span{x.Pos(), p.endFrom(x.Pos())}, Op: k, X: x, Y: y}
 	}
 }
 
@@ -199,7 +218,7 @@ func (p *parser) postfix(x Expr, r res) Expr {
 		switch p.kind() {
 		case Question:
 			p.next()
-			x = &TryExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x}
+			x = &TryExpr{Span: Span{x.Pos(), p.endFrom(x.Pos())}, X: x}
 		case Dot:
 			p.next()
 			x = p.dotSuffix(x)
@@ -244,7 +263,7 @@ func (p *parser) dotSuffix(x Expr) Expr {
 				return x
 			}
 		}
-		return &FieldExpr{Span: p.spanFrom(lo), X: x, Name: Ident{Span: Span{pos, p.prevEnd()}, Name: text}}
+		return &FieldExpr{Span: p.spanFrom(lo), X: x, Name: Ident{Span: Span{pos, p.endFrom(pos)}, Name: text}}
 	case t.Kind == Identifier || t.Kind.IsKeyword():
 		name := p.identOf(t)
 		p.next()
@@ -434,8 +453,12 @@ func (p *parser) primary(r res) Expr {
 		e.X = p.binaryExpr(r|noStruct, precCmp)
 		e.Span = p.spanFrom(lo)
 		return e
-	case k == Pound:
+	case k == Pound && p.atOuterAttr():
 		p.outerAttrs()
+		return p.unaryExpr(r)
+	case k == Pound && p.atInnerAttr():
+		p.errorf("inner attribute is not allowed here")
+		p.attr(true)
 		return p.unaryExpr(r)
 	case k == Identifier && t.Len == 1 && p.tokText(t) == "_":
 		p.next()
@@ -502,7 +525,7 @@ func (p *parser) structExpr(path *Path) Expr {
 			} else {
 				f.Shorthand = true
 			}
-			f.Hi = p.prevEnd()
+			f.Hi = p.endFrom(f.Lo)
 			e.Fields = append(e.Fields, f)
 			if !p.eat(Comma) {
 				break
@@ -603,7 +626,7 @@ params:
 			if p.eat(Colon) {
 				param.Type = p.typ(true)
 			}
-			param.Span = Span{plo, p.prevEnd()}
+			param.Span = Span{plo, p.endFrom(plo)}
 			c.Params = append(c.Params, param)
 			if !p.eat(Comma) {
 				break
@@ -730,7 +753,7 @@ func (p *parser) matchExpr() Expr {
 			}
 			body, blockLike := p.stmtExpr()
 			arm.Body = body
-			arm.Hi = p.prevEnd()
+			arm.Hi = p.endFrom(arm.Lo)
 			e.Arms = append(e.Arms, arm)
 			if !p.eat(Comma) && !blockLike && !p.at(RBrace) {
 				p.errorf("expected ',' after match arm, found %s", p.desc())

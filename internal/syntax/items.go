@@ -10,9 +10,12 @@ func (p *parser) items(end Kind) []Item {
 			p.next()
 			continue
 		}
-		it := p.item(p.outerAttrs(), true)
+		attrs := p.outerAttrs()
+		it := p.item(attrs, true)
 		if it != nil {
 			items = append(items, it)
+		} else if len(attrs) > 0 && (p.at(end) || p.at(EOF)) {
+			p.errorAt(attrs[len(attrs)-1].Pos(), "expected item after attributes")
 		}
 		if p.p == start {
 			// No progress: report and skip to the next plausible item.
@@ -79,7 +82,7 @@ func (p *parser) item(attrs []*Attr, topLevel bool) Item {
 		} else {
 			p.eat(Semi)
 		}
-		it.Hi = p.prevEnd()
+		it.Hi = p.endFrom(it.Lo)
 		return it
 	}
 
@@ -189,13 +192,13 @@ kind:
 		if it.Lo == NoPos || it.Lo > lo {
 			it.Lo = lo
 		}
-		it.Hi = p.prevEnd()
+		it.Hi = p.endFrom(it.Lo)
 		return it
 	}
 	if p.p != start {
 		// Qualifiers or visibility were consumed but no item follows.
 		p.errorf("expected item after qualifiers, found %s", p.desc())
-		base.Hi = p.prevEnd()
+		base.Hi = p.endFrom(base.Lo)
 		return &BadItem{base}
 	}
 	return nil
@@ -316,7 +319,7 @@ func (p *parser) visibility() *Visibility {
 }
 
 func (p *parser) finishItem(it Item, base *ItemBase) Item {
-	base.Hi = p.prevEnd()
+	base.Hi = p.endFrom(base.Lo)
 	return it
 }
 
@@ -455,7 +458,7 @@ func (p *parser) useTree() *UseTree {
 		case p.at(Star):
 			p.next()
 			t.Kind = UseGlob
-			t.Hi = p.prevEnd()
+			t.Hi = p.endFrom(t.Lo)
 			return t
 		case p.at(LBrace):
 			t.Kind = UseGroup
@@ -471,7 +474,7 @@ func (p *parser) useTree() *UseTree {
 					}
 				}
 			})
-			t.Hi = p.prevEnd()
+			t.Hi = p.endFrom(t.Lo)
 			return t
 		case p.atPathSegmentName() || p.at(Dollar) && isSegmentKind(p.peek(1)):
 			lo := p.pos()
@@ -495,11 +498,11 @@ func (p *parser) useTree() *UseTree {
 					p.errorf("expected identifier or '_' after 'as', found %s", p.desc())
 				}
 			}
-			t.Hi = p.prevEnd()
+			t.Hi = p.endFrom(t.Lo)
 			return t
 		default:
 			p.errorf("expected identifier, '*' or '{' in use tree, found %s", p.desc())
-			t.Hi = p.prevEnd()
+			t.Hi = p.endFrom(t.Lo)
 			return t
 		}
 	}
@@ -575,7 +578,7 @@ func (p *parser) namedFields() []*Field {
 		if p.eat(Eq) { // default field values (unstable)
 			p.expr(0)
 		}
-		f.Hi = p.prevEnd()
+		f.Hi = p.endFrom(f.Lo)
 		fields = append(fields, f)
 		if !p.eat(Comma) {
 			break
@@ -598,7 +601,7 @@ func (p *parser) tupleFields() []*Field {
 		}
 		f.Vis = p.visibility()
 		f.Type = p.typ(true)
-		f.Hi = p.prevEnd()
+		f.Hi = p.endFrom(f.Lo)
 		fields = append(fields, f)
 		if !p.eat(Comma) {
 			break
@@ -640,7 +643,7 @@ func (p *parser) enumItem(base ItemBase) Item {
 			if p.eat(Eq) {
 				v.Discriminant = p.expr(0)
 			}
-			v.Hi = p.prevEnd()
+			v.Hi = p.endFrom(v.Lo)
 			it.Variants = append(it.Variants, v)
 			if !p.eat(Comma) {
 				break

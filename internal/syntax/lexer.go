@@ -133,7 +133,7 @@ func (lx *lexer) run() {
 		start := lx.off
 		c := src[lx.off]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
 			lx.off++
 		case c == '/' && lx.peek(1) == '/':
 			lx.lineComment()
@@ -659,7 +659,11 @@ func (lx *lexer) balance() []Token {
 			}
 			for i := len(stack) - 1; i > found; i-- {
 				open := out[stack[i]]
-				lx.errorf(lx.file.Offset(open.Pos), "unclosed delimiter %q (closed by %q at %s)", open.Kind.String(), t.Kind.String(), lx.file.Position(t.Pos))
+				// Formatting the closer's position costs a line scan:
+				// only do it for diagnostics that will be kept.
+				if len(lx.errs) < maxErrors {
+					lx.errorf(lx.file.Offset(open.Pos), "unclosed delimiter %q (closed by %q at %s)", open.Kind.String(), t.Kind.String(), lx.file.Position(t.Pos))
+				}
 				out = append(out, Token{Kind: closer(open.Kind), Pos: t.Pos})
 			}
 			stack = stack[:found]

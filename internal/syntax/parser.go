@@ -96,10 +96,11 @@ type splitRecord struct {
 type snapshot struct {
 	p, nerrs, nsplits int
 	lastEnd           Pos
+	deepAt            bool
 }
 
 func (p *parser) snapshot() snapshot {
-	return snapshot{p: p.p, nerrs: len(p.errs), nsplits: len(p.splits), lastEnd: p.lastEnd}
+	return snapshot{p: p.p, nerrs: len(p.errs), nsplits: len(p.splits), lastEnd: p.lastEnd, deepAt: p.deepAt}
 }
 
 func (p *parser) hadErrorsSince(s snapshot) bool { return len(p.errs) > s.nerrs }
@@ -112,6 +113,7 @@ func (p *parser) restore(s snapshot) {
 	p.errs = p.errs[:s.nerrs]
 	p.p = s.p
 	p.lastEnd = s.lastEnd
+	p.deepAt = s.deepAt
 }
 
 // bailout is panicked to abandon a file after too many errors.
@@ -156,6 +158,11 @@ func (p *parser) finish(errs *ErrorList) {
 func (p *parser) position(pos Pos) Position {
 	if p.file != nil && p.file.Contains(pos) {
 		return p.file.Position(pos)
+	}
+	if p.file != nil && p.file.set != nil {
+		if pp := p.file.set.Position(pos); pp.Filename != "" {
+			return pp
+		}
 	}
 	return Position{Filename: p.fileName()}
 }
@@ -339,10 +346,11 @@ func (p *parser) errorf(format string, args ...any) {
 
 func (p *parser) errorAt(pos Pos, format string, args ...any) {
 	// One error per token position: later ones are cascades.
-	if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Offset == p.position(pos).Offset && p.errs[n-1].Pos.Filename == p.fileName() {
+	position := p.position(pos)
+	if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Offset == position.Offset && p.errs[n-1].Pos.Filename == position.Filename {
 		return
 	}
-	p.errs = append(p.errs, &Error{Pos: p.position(pos), Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &Error{Pos: position, Msg: fmt.Sprintf(format, args...)})
 	if len(p.errs) >= maxErrors {
 		p.errs = append(p.errs, &Error{Pos: p.position(pos), Msg: "too many errors; rest of file skipped"})
 		panic(bailout{})
@@ -514,7 +522,7 @@ func (p *parser) simplePath() *Path {
 		}
 		p.next()
 	}
-	path.Hi = p.prevEnd()
+	path.Hi = p.endFrom(path.Lo)
 	return path
 }
 
@@ -569,6 +577,16 @@ func (p *parser) name() Ident {
 	}
 	p.errorf("expected identifier, found %s", p.desc())
 	return Ident{Span: Span{p.pos(), p.pos()}}
+}
+
+// endFrom returns the end of the last consumed token, but never less
+// than lo: a node over which nothing was consumed (after an error) gets
+// an empty span, not an inverted one.
+func (p *parser) endFrom(lo Pos) Pos {
+	if hi := p.prevEnd(); hi > lo {
+		return hi
+	}
+	return lo
 }
 
 // spanFrom returns the span from lo to the end of the last consumed

@@ -256,7 +256,7 @@ func (p *parser) structPattern(path *Path, lo Pos) Pat {
 				ip.Ref = p.eat(KwRef)
 				ip.Mut = p.eat(KwMut)
 				ip.Name = p.name()
-				ip.Hi = p.prevEnd()
+				ip.Hi = p.endFrom(ip.Lo)
 				f.Name = ip.Name
 				f.Pat = ip
 				if boxed {
@@ -264,7 +264,7 @@ func (p *parser) structPattern(path *Path, lo Pos) Pat {
 				}
 				f.Shorthand = true
 			}
-			f.Hi = p.prevEnd()
+			f.Hi = p.endFrom(f.Lo)
 			sp.Fields = append(sp.Fields, f)
 			if !p.eat(Comma) {
 				break

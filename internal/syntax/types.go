@@ -26,14 +26,14 @@ func (p *parser) path(mode pathMode) *Path {
 		p.qself(path)
 		if !p.eat(PathSep) {
 			p.errorf("expected '::' after qualified path, found %s", p.desc())
-			path.Hi = p.prevEnd()
+			path.Hi = p.endFrom(path.Lo)
 			return path
 		}
 	} else if p.eat(PathSep) {
 		path.Global = true
 	}
 	p.pathSegments(path, mode)
-	path.Hi = p.prevEnd()
+	path.Hi = p.endFrom(path.Lo)
 	return path
 }
 
@@ -75,10 +75,10 @@ func (p *parser) pathSegments(path *Path, mode pathMode) {
 		}
 		seg := &PathSegment{Name: name}
 		switch {
-		case p.at(PathSep) && (p.peek(1) == Lt || p.peek(1) == Shl):
+		case p.at(PathSep) && (p.peek(1) == Lt || p.peek(1) == Shl || p.peek(1) == LArrow):
 			p.next()
 			seg.Args = p.genericArgs()
-		case mode == typePath && p.atLt() && p.kind() != LArrow:
+		case mode == typePath && p.atLt():
 			seg.Args = p.genericArgs()
 		case mode == typePath && p.at(LParen):
 			seg.Args = p.parenArgs()
@@ -113,7 +113,7 @@ func (p *parser) genericArgs() *GenericArgs {
 	if !p.eat(Gt) {
 		p.errorf("expected '>' to close generic arguments, found %s", p.desc())
 	}
-	ga.Hi = p.prevEnd()
+	ga.Hi = p.endFrom(ga.Lo)
 	return ga
 }
 
@@ -127,32 +127,30 @@ func (p *parser) genericArg() GenericArg {
 	case k.IsLiteral() || k == KwTrue || k == KwFalse || k == LBrace || k == Minus && p.peek(1).IsLiteral():
 		x := p.constArgExpr()
 		return &ConstArg{Span: p.spanFrom(lo), Value: x}
-	case p.atName() && (p.peek(1) == Eq || p.peek(1) == Colon || p.peek(1) == Lt):
-		// Associated item constraint: Name = T, Name: Bounds,
-		// Name<'a> = T. A plain type such as Vec<u8> also starts with
-		// "Name <", so try the constraint and fall back.
-		snap := p.snapshot()
-		c := &AssocConstraint{Name: p.name()}
-		if p.atLt() {
-			c.Args = p.genericArgs()
-		}
-		switch {
-		case p.at(Eq):
-			p.next()
-			if k := p.kind(); k.IsLiteral() || k == LBrace || k == Minus {
-				c.Value = p.constArgExpr()
+	case p.atName() && (p.peek(1) == Eq || p.peek(1) == Colon || p.peek(1) == Lt || p.peek(1) == Shl):
+		// Associated item constraint (Name = T, Name: Bounds,
+		// Name<'a> = T) or a type starting with a path (Vec<u8>). Parse
+		// the path once, without backtracking (nested generics would
+		// otherwise cost exponential time), then decide.
+		path := p.path(typePath)
+		if len(path.Segments) == 1 && !path.Global && (p.at(Eq) || p.at(Colon)) {
+			seg := path.Segments[0]
+			c := &AssocConstraint{Name: seg.Name, Args: seg.Args}
+			if p.eat(Eq) {
+				if k := p.kind(); k.IsLiteral() || k == LBrace || k == Minus {
+					c.Value = p.constArgExpr()
+				} else {
+					c.Type = p.typ(true)
+				}
 			} else {
-				c.Type = p.typ(true)
+				p.next() // :
+				c.Bounds = p.bounds(true)
 			}
 			c.Span = p.spanFrom(lo)
 			return c
-		case p.at(Colon):
-			p.next()
-			c.Bounds = p.bounds(true)
-			c.Span = p.spanFrom(lo)
-			return c
 		}
-		p.restore(snap)
+		t := p.typeAfterPath(path, true)
+		return &TypeArg{Span: p.spanFrom(lo), Type: t}
 	}
 	t := p.typ(true)
 	return &TypeArg{Span: p.spanFrom(lo), Type: t}
@@ -191,7 +189,7 @@ func (p *parser) parenArgs() *GenericArgs {
 	if p.eat(RArrow) {
 		ga.Output = p.typ(false)
 	}
-	ga.Hi = p.prevEnd()
+	ga.Hi = p.endFrom(ga.Lo)
 	return ga
 }
 
@@ -314,17 +312,22 @@ func (p *parser) typ(allowPlus bool) Type {
 			mac := p.macroCall()
 			return &MacroType{Span: mac.Span, Mac: mac}
 		}
-		path := p.path(typePath)
-		if allowPlus && p.at(Plus) {
-			b := &TraitBound{Span: path.Span, Path: path}
-			p.next()
-			bounds := append([]Bound{b}, p.bounds(true)...)
-			return &TraitObjectType{Span: p.spanFrom(lo), Bounds: bounds}
-		}
-		return &PathType{Span: path.Span, Path: path}
+		return p.typeAfterPath(p.path(typePath), allowPlus)
 	}
 	p.errorf("expected type, found %s", p.desc())
 	return &BadType{Span{lo, lo}}
+}
+
+// typeAfterPath finishes a type that starts with an already parsed
+// path: a path type, or a bare trait object "Path + Bounds".
+func (p *parser) typeAfterPath(path *Path, allowPlus bool) Type {
+	if allowPlus && p.at(Plus) {
+		b := &TraitBound{Span: path.Span, Path: path}
+		p.next()
+		bounds := append([]Bound{b}, p.bounds(true)...)
+		return &TraitObjectType{Span: p.spanFrom(path.Lo), Bounds: bounds}
+	}
+	return &PathType{Span: path.Span, Path: path}
 }
 
 // typeNoBounds is the type of a return or cast; allowPlus is passed for
@@ -373,7 +376,7 @@ func (p *parser) fnPtrType(lts []*GenericParam, lo Pos) Type {
 						continue
 					}
 					param.Type = p.typ(true)
-					param.Span = Span{plo, p.prevEnd()}
+					param.Span = Span{plo, p.endFrom(plo)}
 					ft.Params = append(ft.Params, param)
 				}
 				if !p.eat(Comma) {
@@ -539,7 +542,7 @@ func (p *parser) genericParams() *Generics {
 				gp.Default = p.typ(true)
 			}
 		}
-		gp.Hi = p.prevEnd()
+		gp.Hi = p.endFrom(gp.Lo)
 		g.Params = append(g.Params, gp)
 		if !p.eat(Comma) {
 			break
@@ -551,7 +554,7 @@ func (p *parser) genericParams() *Generics {
 	if !p.eat(Gt) {
 		p.errorf("expected '>' to close generic parameters, found %s", p.desc())
 	}
-	g.Hi = p.prevEnd()
+	g.Hi = p.endFrom(g.Lo)
 	return g
 }
 
@@ -596,7 +599,7 @@ func (p *parser) whereClause(g **Generics) {
 				p.errorf("expected ':' in where clause, found %s", p.desc())
 			}
 		}
-		wp.Hi = p.prevEnd()
+		wp.Hi = p.endFrom(wp.Lo)
 		(*g).Where = append((*g).Where, wp)
 		if !p.eat(Comma) {
 			break
@@ -605,5 +608,5 @@ func (p *parser) whereClause(g **Generics) {
 			p.skipTree()
 		}
 	}
-	(*g).Hi = p.prevEnd()
+	(*g).Hi = p.endFrom((*g).Lo)
 }

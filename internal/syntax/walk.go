@@ -3,18 +3,37 @@ package syntax
 // Inspect traverses the tree rooted at n in depth-first order, calling f
 // for each node; if f returns false the node's children are skipped.
 // Token trees of macro invocations are not entered (they are not parsed);
-// attribute token lists are not entered either.
+// attribute token lists are not entered either. The traversal uses an
+// explicit stack, so arbitrarily deep trees (a chain of a million binary
+// operators) cannot overflow the goroutine stack.
 func Inspect(n Node, f func(Node) bool) {
-	w := walker{f: f}
-	w.node(n)
+	stack := []Node{n}
+	var c collector
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if isNil(n) || !f(n) {
+			continue
+		}
+		c.out = c.out[:0]
+		c.children(n)
+		for i := len(c.out) - 1; i >= 0; i-- {
+			stack = append(stack, c.out[i])
+		}
+	}
 }
 
-type walker struct{ f func(Node) bool }
+// collector gathers the children of a node, in source order.
+type collector struct{ out []Node }
 
-func (w *walker) node(n Node) {
-	if isNil(n) || !w.f(n) {
-		return
+func (w *collector) node(n Node) {
+	if !isNil(n) {
+		w.out = append(w.out, n)
 	}
+}
+
+// children appends the direct children of n.
+func (w *collector) children(n Node) {
 	switch n := n.(type) {
 	case *SourceFile:
 		w.attrs(n.Attrs)
@@ -388,60 +407,60 @@ func isNil(n Node) bool {
 	return false
 }
 
-func (w *walker) itemBase(b *ItemBase) {
+func (w *collector) itemBase(b *ItemBase) {
 	w.attrs(b.Attrs)
 	w.vis(b.Vis)
 }
 
-func (w *walker) vis(v *Visibility) {
+func (w *collector) vis(v *Visibility) {
 	if v != nil && v.Path != nil {
 		w.node(v.Path)
 	}
 }
 
-func (w *walker) attrs(as []*Attr) {
+func (w *collector) attrs(as []*Attr) {
 	for _, a := range as {
 		w.node(a)
 	}
 }
 
-func (w *walker) items(items []Item) {
+func (w *collector) items(items []Item) {
 	for _, it := range items {
 		w.node(it)
 	}
 }
 
-func (w *walker) exprs(xs []Expr) {
+func (w *collector) exprs(xs []Expr) {
 	for _, x := range xs {
 		w.node(x)
 	}
 }
 
-func (w *walker) pats(ps []Pat) {
+func (w *collector) pats(ps []Pat) {
 	for _, x := range ps {
 		w.node(x)
 	}
 }
 
-func (w *walker) fields(fs []*Field) {
+func (w *collector) fields(fs []*Field) {
 	for _, f := range fs {
 		w.node(f)
 	}
 }
 
-func (w *walker) bounds(bs []Bound) {
+func (w *collector) bounds(bs []Bound) {
 	for _, b := range bs {
 		w.node(b)
 	}
 }
 
-func (w *walker) generics(g *Generics) {
+func (w *collector) generics(g *Generics) {
 	if g != nil {
 		w.node(g)
 	}
 }
 
-func (w *walker) sig(s *FnSig) {
+func (w *collector) sig(s *FnSig) {
 	w.generics(s.Generics)
 	for _, prm := range s.Params {
 		w.node(prm)
