@@ -91,6 +91,7 @@ type Model struct {
 	// whose receiver type is unknown.
 	methods map[string][]*Rule
 	Rules   []*Rule
+	known   map[string]bool // every proper prefix of a path rule
 }
 
 //go:embed model.txt
@@ -157,6 +158,12 @@ func Parse(name, text string) (*Model, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	m.known = map[string]bool{}
+	for p := range m.byPath {
+		for i := strings.LastIndex(p, "::"); i > 0; i = strings.LastIndex(p[:i], "::") {
+			m.known[p[:i]] = true
+		}
+	}
 	sort.SliceStable(m.prefixes, func(i, j int) bool { return len(m.prefixes[i].Pattern) > len(m.prefixes[j].Pattern) })
 	return m, nil
 }
@@ -204,6 +211,16 @@ func (m *Model) Lookup(path string) *Rule {
 		last = path[i+2:]
 	}
 	return m.byName[last]
+}
+
+// Knows reports whether path is a modelled path or a prefix of one
+// (a module or type that has modelled functions).
+func (m *Model) Knows(path string) bool {
+	path = Canonical(path)
+	if m.Lookup(path) != nil {
+		return true
+	}
+	return m.known[path]
 }
 
 // MethodCandidates returns the rules whose path ends in "Type::name",

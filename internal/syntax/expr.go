@@ -677,24 +677,39 @@ func (p *parser) block() *BlockExpr {
 	return b
 }
 
+// ifExpr parses an if expression with its else-if chain. The chain is
+// parsed iteratively: generated code has chains thousands long, which
+// must not count as nesting.
 func (p *parser) ifExpr() Expr {
+	first := p.ifHead()
+	last := first
+	var chain []*IfExpr
+	for p.eat(KwElse) {
+		if !p.at(KwIf) {
+			last.Else = p.block()
+			break
+		}
+		next := p.ifHead()
+		last.Else = next
+		chain = append(chain, last)
+		last = next
+	}
+	// Each link ends where the whole chain ends.
+	end := p.prevEnd()
+	for _, e := range chain {
+		e.Hi = end
+	}
+	last.Hi = p.endFrom(last.Lo)
+	first.Hi = p.endFrom(first.Lo)
+	return first
+}
+
+// ifHead parses "if cond { then }".
+func (p *parser) ifHead() *IfExpr {
 	lo := p.pos()
 	p.next() // if
 	e := &IfExpr{Cond: p.expr(noStruct)}
 	e.Then = p.block()
-	if p.eat(KwElse) {
-		if p.at(KwIf) {
-			if !p.enter() {
-				p.leave()
-				p.skipTree()
-			} else {
-				e.Else = p.ifExpr()
-				p.leave()
-			}
-		} else {
-			e.Else = p.block()
-		}
-	}
 	e.Span = p.spanFrom(lo)
 	return e
 }

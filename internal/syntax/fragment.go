@@ -70,7 +70,7 @@ type FragmentMatcher struct {
 // balanced (as token-tree contents are). file resolves token text; tokens
 // of other files of the same FileSet are fine.
 func NewFragmentMatcher(file *File, toks []Token) *FragmentMatcher {
-	return &FragmentMatcher{p: newParser(file, tokenStream(toks)), len: len(toks)}
+	return &FragmentMatcher{p: newParser(file, tokenStream(file, toks)), len: len(toks)}
 }
 
 // Match reports how many tokens starting at offset form one fragment of
@@ -202,7 +202,7 @@ func (m *FragmentMatcher) Match(offset int, kind FragmentKind) (n int, ok bool) 
 // "path = value"), as found inside #[...] or in the arguments of
 // cfg_attr, into an Attr with Path and Tokens set.
 func ParseMeta(file *File, toks []Token) (a *Attr, errs ErrorList) {
-	p := newParser(file, tokenStream(toks))
+	p := newParser(file, tokenStream(file, toks))
 	defer p.finish(&errs)
 	a = &Attr{}
 	if len(toks) > 0 {

@@ -369,16 +369,16 @@ func (p *parser) fnParams(closer Kind, selfAllowed bool) (params []*Param, varia
 			variadic = true
 		} else {
 			param := &Param{Attrs: attrs}
-			snap := p.snapshot()
-			param.Pat = p.patternNoTopAlt()
-			if p.eat(Colon) {
-				param.Type = p.typ(true)
-			} else if !p.at(closer) && !p.at(Comma) || p.hadErrorsSince(snap) {
+			if p.paramHasColon(closer) {
+				param.Pat = p.patternNoTopAlt()
+				if p.expect(Colon) {
+					param.Type = p.typ(true)
+				}
+			} else {
 				// Rust 2015 trait methods allow anonymous parameters
-				// ("fn f(u8, Vec<T>);"): what looked like a pattern is
-				// a type.
-				p.restore(snap)
-				param.Pat = nil
+				// ("fn f(u8, Vec<T>);"): no top-level ':' means the
+				// parameter is a type. Deciding by lookahead instead of
+				// backtracking keeps nested parameters linear.
 				param.Type = p.typ(true)
 			}
 			param.Span = p.spanFrom(lo)

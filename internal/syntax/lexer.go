@@ -635,15 +635,17 @@ func pick(next byte, plain, withEq Kind, n *int) Kind {
 // and reported. Groups still open at EOF are closed there.
 func (lx *lexer) balance() []Token {
 	toks := lx.toks
-	if balanced(toks) {
+	ok, opens := balanced(toks)
+	if ok {
 		return toks // the common case: no copy
 	}
-	var stack []int // indices into out of open delimiters
-	out := make([]Token, 0, len(toks)+4)
+	// At most one synthetic closer per opener: size everything once.
+	stack := make([]int32, 0, opens) // indices into out of open delimiters
+	out := make([]Token, 0, len(toks)+opens)
 	for _, t := range toks {
 		switch {
 		case t.Kind.IsOpen():
-			stack = append(stack, len(out))
+			stack = append(stack, int32(len(out)))
 			out = append(out, t)
 		case t.Kind.IsClose():
 			found := -1
@@ -683,10 +685,12 @@ func (lx *lexer) balance() []Token {
 	return out
 }
 
-// balanced reports whether every delimiter in toks is properly matched.
-func balanced(toks []Token) bool {
+// balanced reports whether every delimiter in toks is properly matched,
+// and counts the opening delimiters.
+func balanced(toks []Token) (ok bool, opens int) {
 	var stack [64]Kind
 	open := stack[:0]
+	ok = true
 	for i := range toks {
 		k := toks[i].Kind
 		if k < LParen || k > RBrace {
@@ -694,13 +698,20 @@ func balanced(toks []Token) bool {
 		}
 		switch k {
 		case LParen, LBrack, LBrace:
-			open = append(open, k)
+			opens++
+			if ok {
+				open = append(open, k)
+			}
 		default:
+			if !ok {
+				continue
+			}
 			if len(open) == 0 || closer(open[len(open)-1]) != k {
-				return false
+				ok = false
+				continue
 			}
 			open = open[:len(open)-1]
 		}
 	}
-	return len(open) == 0
+	return ok && len(open) == 0, opens
 }

@@ -34,14 +34,14 @@ func ParseFile(f *File) (sf *SourceFile, errs ErrorList) {
 // of items. The tokens must come from files in the same FileSet as file,
 // which is used to report positions.
 func ParseItems(file *File, tokens []Token) (items []Item, errs ErrorList) {
-	p := newParser(file, tokenStream(tokens))
+	p := newParser(file, tokenStream(file, tokens))
 	defer p.finish(&errs)
 	return p.items(EOF), nil
 }
 
 // ParseStmts parses tokens as the statements of a block body.
 func ParseStmts(file *File, tokens []Token) (stmts []Stmt, errs ErrorList) {
-	p := newParser(file, tokenStream(tokens))
+	p := newParser(file, tokenStream(file, tokens))
 	defer p.finish(&errs)
 	return p.stmts(EOF), nil
 }
@@ -49,8 +49,13 @@ func ParseStmts(file *File, tokens []Token) (stmts []Stmt, errs ErrorList) {
 // ParseExpr parses tokens as one expression; trailing tokens are an
 // error.
 func ParseExpr(file *File, tokens []Token) (x Expr, errs ErrorList) {
-	p := newParser(file, tokenStream(tokens))
+	p := newParser(file, tokenStream(file, tokens))
 	defer p.finish(&errs)
+	defer func() {
+		if x == nil { // abandoned after too many errors
+			x = &BadExpr{Span{file.Base, file.Base}}
+		}
+	}()
 	x = p.expr(0)
 	if p.kind() != EOF {
 		p.errorf("unexpected %s after expression", p.desc())
@@ -61,10 +66,10 @@ func ParseExpr(file *File, tokens []Token) (x Expr, errs ErrorList) {
 // tokenStream copies tokens (the parser splits compound tokens in place)
 // and terminates them with EOF. Tokens from a token tree are balanced by
 // construction.
-func tokenStream(tokens []Token) []Token {
+func tokenStream(file *File, tokens []Token) []Token {
 	out := make([]Token, len(tokens)+1)
 	copy(out, tokens)
-	end := NoPos
+	end := file.Base // empty input (the arguments of "m!()"): the file start
 	if len(tokens) > 0 {
 		end = tokens[len(tokens)-1].End()
 	}
@@ -587,6 +592,22 @@ func (p *parser) endFrom(lo Pos) Pos {
 		return hi
 	}
 	return lo
+}
+
+// paramHasColon reports whether the parameter starting here has a ':'
+// outside any delimited group before the next ',' or the closer.
+func (p *parser) paramHasColon(closer Kind) bool {
+	for i := p.p; i < len(p.toks); i++ {
+		switch k := p.toks[i].Kind; {
+		case k == Colon:
+			return true
+		case k == Comma || k == closer || k == EOF || k.IsClose():
+			return false
+		case k.IsOpen():
+			i = int(p.match[i])
+		}
+	}
+	return false
 }
 
 // spanFrom returns the span from lo to the end of the last consumed

@@ -99,6 +99,15 @@ func (p *parser) pathSegments(path *Path, mode pathMode) {
 // genericArgs parses <A, 'b, C = D, E: F, 3, { N }>.
 func (p *parser) genericArgs() *GenericArgs {
 	ga := &GenericArgs{Span: Span{p.pos(), p.pos()}}
+	if !p.enter() {
+		// Too deep: skip to the closing '>' at this level without
+		// recursing.
+		p.leave()
+		p.skipGenerics()
+		ga.Hi = p.endFrom(ga.Lo)
+		return ga
+	}
+	defer p.leave()
 	p.eat(Lt)
 	for !p.atGt() && !p.at(EOF) && !p.kind().IsClose() {
 		start := p.p
@@ -169,6 +178,30 @@ func (p *parser) constArgExpr() Expr {
 		return &UnaryExpr{Span: p.spanFrom(lo), Op: Minus, X: x}
 	}
 	return p.literal()
+}
+
+// skipGenerics skips a <...> list, counting angle brackets and jumping
+// over delimited groups.
+func (p *parser) skipGenerics() {
+	depth := 0
+	for !p.at(EOF) && !p.kind().IsClose() {
+		switch p.kind() {
+		case Lt:
+			depth++
+		case Shl:
+			depth += 2
+		case Gt:
+			depth--
+		case Shr:
+			depth -= 2
+		case Semi, LBrace:
+			return
+		}
+		p.skipTree()
+		if depth <= 0 {
+			return
+		}
+	}
 }
 
 // parenArgs parses Fn-sugar arguments (A, B) -> C.

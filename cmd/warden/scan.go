@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/report"
+)
+
+const scanUsage = `Usage: warden scan [flags] [PATH]
+
+Reports every effect of the crate in PATH (default "."): where it obtains
+authority over the outside world (ambient calls such as File::open,
+TcpStream::connect, Command::new, env::var), forges it (raw handles, FFI,
+unsafe code) or exercises it at build time (build scripts, proc macros,
+include!/env!), grouped by capability and function, and which
+capabilities each function reaches through the crate's own calls.
+Nothing is built or run.
+
+Capabilities: fs, net, process, env, system, ffi, unsafe, raw_handle, build.
+
+Flags:
+  --format F              text (default), json, csv or md
+  --target TRIPLE         evaluate cfg for this target (default x86_64-unknown-linux-gnu)
+  --features LIST         comma-separated features to enable
+  --all-features          enable every feature
+  --no-default-features   do not enable the default feature
+  --tests                 include cfg(test) code and test targets
+  --examples              include example targets
+  --fail-on CAPS          exit with status 1 if any effect has one of these
+                          comma-separated capabilities ("any" for all)
+
+Formats:
+  text  a readable report (colour on a terminal unless NO_COLOR is set)
+  json  {"crate":{...},"effects":[{"function","callee","capability","kind",
+        "file","line","col","confidence","via_macro"}],"functions":[{"path",
+        "public","direct","reachable","witness"}],"imports":[...],
+        "problems":[...],"summary":{...}}
+  csv   crate,fn_decl,callee,effect,dir,file,line,col
+  md    an audit report: imports by module, effects per capability, and a
+        security summary
+
+Exit status: 0 on success, 1 when --fail-on matched, 2 on usage or input
+errors (missing or malformed Cargo.toml, unknown target or feature).
+`
+
+const importsUsage = `Usage: warden imports [flags] [PATH]
+
+Prints the import analysis of the crate in PATH (default "."): one line
+"dir, file, imported::path" for each item imported from std, core, alloc or
+a system crate that touches an authority module (std::fs, std::net, std::os,
+std::process, std::env, std::path, std::io, std::ffi, std::ptr, std::mem,
+libc, nix, rustix, winapi, ...), grouped by module.
+
+Flags: --target, --features, --all-features, --no-default-features, --tests
+and --examples as for "warden scan"; --format text (default) or json.
+`
+
+// crateFlags are the flags shared by commands that load a crate.
+type crateFlags struct {
+	target, features, format, failOn string
+	allFeatures, noDefault, tests    bool
+	examples                         bool
+}
+
+func (cf *crateFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&cf.target, "target", "", "target triple")
+	fs.StringVar(&cf.features, "features", "", "features to enable")
+	fs.StringVar(&cf.format, "format", "text", "output format")
+	fs.BoolVar(&cf.allFeatures, "all-features", false, "enable all features")
+	fs.BoolVar(&cf.noDefault, "no-default-features", false, "disable default features")
+	fs.BoolVar(&cf.tests, "tests", false, "include cfg(test) code")
+	fs.BoolVar(&cf.examples, "examples", false, "include examples")
+}
+
+func (cf *crateFlags) options() load.Options {
+	var feats []string
+	for _, f := range strings.FieldsFunc(cf.features, func(r rune) bool { return r == ',' || r == ' ' }) {
+		feats = append(feats, f)
+	}
+	return load.Options{Target: cf.target, Features: feats, AllFeatures: cf.allFeatures,
+		NoDefaultFeatures: cf.noDefault, Tests: cf.tests, Examples: cf.examples}
+}
+
+func cratePath(paths []string) (string, error) {
+	switch len(paths) {
+	case 0:
+		return ".", nil
+	case 1:
+		return paths[0], nil
+	}
+	return "", fmt.Errorf("%w: expected one crate path, got %d", errUsage, len(paths))
+}
+
+// useColor reports whether w is a terminal and NO_COLOR is unset.
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func scanCommand() *command {
+	return &command{
+		name:    "scan",
+		summary: "report what a crate can do to the outside world, where, and through which functions",
+		usage:   scanUsage,
+		run: func(ctx context.Context, e *env, args []string) error {
+			fs := newFlagSet(e, "scan", scanUsage)
+			var cf crateFlags
+			cf.register(fs)
+			fs.StringVar(&cf.failOn, "fail-on", "", "capabilities that make the scan fail")
+			paths, err := parseFlags(fs, args)
+			if err != nil {
+				return err
+			}
+			dir, err := cratePath(paths)
+			if err != nil {
+				return err
+			}
+			gate, err := parseCaps(cf.failOn)
+			if err != nil {
+				return err
+			}
+			switch cf.format {
+			case "text", "json", "csv", "md":
+			default:
+				return fmt.Errorf("%w: unknown format %q (text, json, csv or md)", errUsage, cf.format)
+			}
+			res, err := analysis.Run(ctx, dir, cf.options())
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(e.stdout)
+			switch cf.format {
+			case "json":
+				err = report.JSON(out, res)
+			case "csv":
+				err = report.CSV(out, res)
+			case "md":
+				err = report.Markdown(out, res)
+			default:
+				err = report.Text(out, res, report.Options{Color: useColor(e.stdout)})
+			}
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return err
+			}
+			for _, eff := range res.Effects {
+				if gate[eff.Capability] {
+					return errFindings
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func parseCaps(list string) (map[effects.Capability]bool, error) {
+	gate := map[effects.Capability]bool{}
+	for _, c := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if c == "any" {
+			for _, k := range effects.All {
+				gate[k] = true
+			}
+			continue
+		}
+		if !effects.Capability(c).Valid() {
+			return nil, fmt.Errorf("%w: unknown capability %q in --fail-on", errUsage, c)
+		}
+		gate[effects.Capability(c)] = true
+	}
+	return gate, nil
+}
+
+func importsCommand() *command {
+	return &command{
+		name:    "imports",
+		summary: "list imports from std and system crates that touch authority modules",
+		usage:   importsUsage,
+		run: func(ctx context.Context, e *env, args []string) error {
+			fs := newFlagSet(e, "imports", importsUsage)
+			var cf crateFlags
+			cf.register(fs)
+			paths, err := parseFlags(fs, args)
+			if err != nil {
+				return err
+			}
+			dir, err := cratePath(paths)
+			if err != nil {
+				return err
+			}
+			res, err := analysis.Run(ctx, dir, cf.options())
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(e.stdout)
+			switch cf.format {
+			case "json":
+				err = report.JSON(out, &analysis.Result{Crate: res.Crate, Imports: res.Imports, Effects: []analysis.Effect{}, Functions: []analysis.Function{}, Problems: []analysis.Problem{}})
+			case "text":
+				err = report.Imports(out, res)
+			default:
+				return fmt.Errorf("%w: unknown format %q (text or json)", errUsage, cf.format)
+			}
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			return err
+		},
+	}
+}

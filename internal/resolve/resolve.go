@@ -1,0 +1,1032 @@
+// Package resolve gives names their meaning: for each module (and each
+// block with items) it builds a scope of definitions and imports (use
+// trees with renames, globs, nesting, self/super/crate, re-exports,
+// extern crate aliases), and resolves paths to canonical paths such as
+// std::fs::File::open or mycrate::net::Client::connect, through type
+// aliases, impl blocks, the extern prelude (std, core, alloc and the
+// crate's dependencies) and the std prelude. It also registers the
+// crate's macro_rules! macros for expansion.
+package resolve
+
+import (
+	"strings"
+
+	"github.com/wardenrs/warden/internal/expand"
+	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/syntax"
+)
+
+// NS is a namespace.
+type NS uint8
+
+// Namespaces.
+const (
+	TypeNS NS = iota
+	ValueNS
+	MacroNS
+	numNS
+)
+
+// DefKind is the kind of a local definition.
+type DefKind uint8
+
+// Definition kinds.
+const (
+	DefMod DefKind = iota
+	DefFn
+	DefStruct
+	DefEnum
+	DefUnion
+	DefTrait
+	DefTypeAlias
+	DefConst
+	DefStatic
+	DefStaticMut
+	DefForeignFn
+	DefForeignStatic
+	DefVariant
+	DefMacro
+)
+
+// Def is a definition of the crate.
+type Def struct {
+	Kind   DefKind
+	Name   string
+	Path   string // canonical path, starting with the crate name
+	Item   syntax.Item
+	Owner  *Scope // scope the definition belongs to
+	Scope  *Scope // for modules: the module's scope
+	Public bool   // declared pub (plain pub, not pub(crate))
+	// SelfType is, for associated functions, the canonical path of the
+	// impl's self type (or of the trait, for default methods).
+	SelfType string
+	// Trait is, for functions of trait impls, the trait's canonical path.
+	Trait string
+	Macro *expand.Macro // for DefMacro
+}
+
+// Binding is what a name means: a local definition or an external path.
+type Binding struct {
+	Def *Def
+	Ext string // canonical external path, e.g. "std::fs::File"
+}
+
+// IsZero reports whether b binds nothing.
+func (b Binding) IsZero() bool { return b.Def == nil && b.Ext == "" }
+
+// Path returns the canonical path of the binding.
+func (b Binding) Path() string {
+	if b.Def != nil {
+		return b.Def.Path
+	}
+	return b.Ext
+}
+
+// Scope is a module scope or a block scope.
+type Scope struct {
+	Resolver *Resolver
+	Module   *load.Module // nil for block scopes
+	Path     string       // canonical path of the module (or enclosing fn, for blocks)
+	Parent   *Scope       // lexical parent (blocks only)
+	ModScope *Scope       // the enclosing module scope (itself for modules)
+	Super    *Scope       // parent module (modules only)
+	File     *syntax.File
+	// SelfType is the canonical path of Self inside impl and trait
+	// bodies (set on the block scopes the analysis creates).
+	SelfType string
+
+	// Items are the module's items with item-position macro invocations
+	// replaced by what they expand to (module scopes only).
+	Items []syntax.Item
+	// Expanded are the items that came from macro expansions.
+	Expanded []ExpandedItem
+
+	names   [numNS]map[string]Binding
+	globs   []glob
+	pending []*useDecl
+}
+
+type glob struct {
+	target Binding // a local module or enum, or an external path
+}
+
+// useDecl is one leaf of a use tree, waiting to be resolved.
+type useDecl struct {
+	scope  *Scope
+	segs   []string
+	global bool
+	name   string // binding name; "" for globs; "_" for underscore imports
+	glob   bool
+	pub    bool
+	pos    syntax.Pos
+}
+
+// Import records a resolved use leaf, for the import analysis.
+type Import struct {
+	Scope *Scope
+	Path  string // canonical path of what was imported
+	Pos   syntax.Pos
+	Glob  bool
+}
+
+// Resolver holds the scopes of one target of a crate.
+type Resolver struct {
+	Crate     *load.Crate
+	Target    *load.Target
+	CrateName string // name used for this target's canonical paths
+	Root      *Scope
+	Edition   string
+	// Externs are the names of the extern prelude (dependencies and
+	// extern crate items), mapped to crate names.
+	Externs map[string]string
+	// Methods maps a canonical type or trait path to its associated
+	// functions by name (impl blocks and trait definitions).
+	Methods map[string]map[string]*Def
+	// MethodsByName indexes every associated function by name.
+	MethodsByName map[string][]*Def
+	// Types maps the canonical path of each local struct, enum, union and
+	// type alias to its definition.
+	Types map[string]*Def
+	// Macros holds the crate's macro_rules! macros by name.
+	Macros  map[string]*Def
+	Imports []Import
+	// Unresolved lists use paths that could not be resolved.
+	Unresolved []Import
+	// Scopes lists every module scope, in module tree order.
+	Scopes []*Scope
+
+	// KnownExternal, if set, reports whether an external path is known
+	// (for example to the capability model); when several glob imports
+	// from other crates could provide a name, the known one wins.
+	KnownExternal func(path string) bool
+	// PubReexports holds the canonical paths of local items re-exported
+	// by a pub use from a public module: they are public API too.
+	PubReexports map[string]bool
+
+	budget         *expand.Budget
+	unexpandedSeen map[string]bool
+}
+
+// New builds the scopes of one target. crateName is the name the
+// target's items get in canonical paths.
+// known, if not nil, tells which external paths are known (see
+// KnownExternal).
+func New(c *load.Crate, t *load.Target, crateName string, known func(string) bool) *Resolver {
+	r := &Resolver{
+		Crate:         c,
+		Target:        t,
+		CrateName:     crateName,
+		Edition:       c.Manifest.Edition,
+		Externs:       map[string]string{"std": "std", "core": "core", "alloc": "alloc"},
+		Methods:       map[string]map[string]*Def{},
+		MethodsByName: map[string][]*Def{},
+		Macros:        map[string]*Def{},
+		Types:         map[string]*Def{},
+		PubReexports:  map[string]bool{},
+		KnownExternal: known,
+	}
+	for _, d := range c.Manifest.Dependencies {
+		name := strings.ReplaceAll(d.Name, "-", "_")
+		pkg := d.Package
+		if pkg == "" {
+			pkg = d.Name
+		}
+		r.Externs[name] = strings.ReplaceAll(pkg, "-", "_")
+	}
+	if t.Kind != "lib" && t.Kind != "proc-macro" && c.Manifest.Lib != nil {
+		// Binaries, examples and tests see the package's library.
+		r.Externs[c.Name] = c.Name
+	}
+	r.Root = r.newModuleScope(t.Root, nil, crateName)
+	r.collectMacros(r.Root)
+	r.collect(r.Root)
+	r.resolveImports()
+	return r
+}
+
+func (r *Resolver) newModuleScope(m *load.Module, parent *Scope, path string) *Scope {
+	s := &Scope{Resolver: r, Module: m, Path: path, Super: parent, File: m.File}
+	s.ModScope = s
+	for i := range s.names {
+		s.names[i] = map[string]Binding{}
+	}
+	r.Scopes = append(r.Scopes, s)
+	return s
+}
+
+// NewBlockScope returns a scope for a block whose items (fns, uses,
+// structs...) are given; outer is the enclosing scope and path the
+// canonical path of the enclosing function.
+func (r *Resolver) NewBlockScope(outer *Scope, path string, items []syntax.Item) *Scope {
+	s := &Scope{Resolver: r, Path: path, Parent: outer, ModScope: outer.ModScope, File: outer.File, SelfType: outer.SelfType}
+	for i := range s.names {
+		s.names[i] = map[string]Binding{}
+	}
+	for _, it := range items {
+		r.define(s, it, path)
+	}
+	r.resolvePending([]*Scope{s})
+	return s
+}
+
+// collectMacros registers every macro_rules! definition of the target
+// (textual scoping is approximated by one crate-wide table; a later
+// definition of the same name replaces an earlier one).
+func (r *Resolver) collectMacros(s *Scope) {
+	var visit func(m *load.Module)
+	visit = func(m *load.Module) {
+		for _, it := range m.Items {
+			if mr, ok := it.(*syntax.MacroRulesItem); ok && !mr.Macro2 && mr.Body != nil {
+				r.addMacro(mr)
+			}
+		}
+		for _, c := range m.Children {
+			visit(c)
+		}
+	}
+	visit(s.Module)
+}
+
+func (r *Resolver) addMacro(mr *syntax.MacroRulesItem) *Def {
+	m, err := expand.Compile(r.Crate.Fset, mr)
+	if err != nil {
+		r.Crate.Problems = append(r.Crate.Problems, load.Problem{Kind: "macro", Pos: r.Crate.Fset.Position(mr.Pos()), Msg: "macro_rules! " + mr.Name.Name + ": " + err.Error()})
+		return nil
+	}
+	d := &Def{Kind: DefMacro, Name: mr.Name.Name, Path: r.CrateName + "::" + mr.Name.Name, Item: mr, Macro: m}
+	r.Macros[mr.Name.Name] = d
+	return d
+}
+
+// AddMacro registers a macro defined by an expansion (macro-defining
+// macros) or in a function body.
+func (r *Resolver) AddMacro(mr *syntax.MacroRulesItem) *Def { return r.addMacro(mr) }
+
+// collect defines the items of a module scope and recurses into child
+// modules.
+func (r *Resolver) collect(s *Scope) {
+	children := map[*syntax.ModItem]*load.Module{}
+	for _, c := range s.Module.Children {
+		children[c.Decl] = c
+	}
+	s.Items = r.expandModuleMacros(s, s.Module.Items, "", 0, 0)
+	for _, it := range s.Items {
+		if mod, ok := it.(*syntax.ModItem); ok {
+			child := children[mod]
+			if child == nil {
+				if !r.fromMacro(s, mod) {
+					continue // not loaded (missing file, escape): reported by load
+				}
+				// A module declared inside a macro invocation.
+				if child = r.Target.LoadModule(s.Module, mod); child == nil {
+					continue
+				}
+				r.collectMacros(&Scope{Module: child})
+			}
+			cs := r.newModuleScope(child, s, s.Path+"::"+mod.Name.Name)
+			d := &Def{Kind: DefMod, Name: mod.Name.Name, Path: cs.Path, Item: mod, Owner: s, Scope: cs, Public: isPub(mod.Vis)}
+			s.bind(TypeNS, mod.Name.Name, Binding{Def: d})
+			r.collect(cs)
+			continue
+		}
+		r.define(s, it, s.Path)
+	}
+}
+
+// fromMacro reports whether an item of s came from a macro expansion.
+func (r *Resolver) fromMacro(s *Scope, it syntax.Item) bool {
+	for _, e := range s.Expanded {
+		if e.Item == it {
+			return true
+		}
+	}
+	return false
+}
+
+func isPub(v *syntax.Visibility) bool { return v != nil && v.Kind == syntax.VisPub }
+
+func (s *Scope) bind(ns NS, name string, b Binding) {
+	if name == "" || name == "_" {
+		return
+	}
+	s.names[ns][name] = b
+}
+
+// define adds one item's definitions to scope s.
+func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
+	def := func(kind DefKind, name string, ns ...NS) *Def {
+		base := load.ItemBase(it)
+		d := &Def{Kind: kind, Name: name, Path: path + "::" + name, Item: it, Owner: s, Public: base != nil && isPub(base.Vis)}
+		for _, n := range ns {
+			s.bind(n, name, Binding{Def: d})
+		}
+		switch kind {
+		case DefStruct, DefEnum, DefUnion, DefTypeAlias:
+			if _, dup := r.Types[d.Path]; !dup {
+				r.Types[d.Path] = d
+			}
+		}
+		return d
+	}
+	switch it := it.(type) {
+	case *syntax.FnItem:
+		def(DefFn, it.Name.Name, ValueNS)
+	case *syntax.StructItem:
+		if it.Kind == syntax.StructNamed {
+			def(DefStruct, it.Name.Name, TypeNS)
+		} else {
+			def(DefStruct, it.Name.Name, TypeNS, ValueNS)
+		}
+	case *syntax.UnionItem:
+		def(DefUnion, it.Name.Name, TypeNS)
+	case *syntax.EnumItem:
+		d := def(DefEnum, it.Name.Name, TypeNS)
+		vs := &Scope{Resolver: r, Path: d.Path, ModScope: s.ModScope, File: s.File}
+		for i := range vs.names {
+			vs.names[i] = map[string]Binding{}
+		}
+		for _, v := range it.Variants {
+			vd := &Def{Kind: DefVariant, Name: v.Name.Name, Path: d.Path + "::" + v.Name.Name, Item: it, Owner: vs, Public: d.Public}
+			vs.bind(TypeNS, v.Name.Name, Binding{Def: vd})
+			vs.bind(ValueNS, v.Name.Name, Binding{Def: vd})
+		}
+		d.Scope = vs
+	case *syntax.TraitItem:
+		d := def(DefTrait, it.Name.Name, TypeNS)
+		for _, ai := range it.Items {
+			if fn, ok := ai.(*syntax.FnItem); ok {
+				r.addMethod(d.Path, "", fn, s, d.Public || isPub(fn.Vis))
+			}
+		}
+	case *syntax.TypeAliasItem:
+		def(DefTypeAlias, it.Name.Name, TypeNS)
+	case *syntax.ConstItem:
+		def(DefConst, it.Name.Name, ValueNS)
+	case *syntax.StaticItem:
+		if it.Mut {
+			def(DefStaticMut, it.Name.Name, ValueNS)
+		} else {
+			def(DefStatic, it.Name.Name, ValueNS)
+		}
+	case *syntax.ExternCrateItem:
+		name := it.Name.Name
+		crate := name
+		if name == "self" {
+			crate = r.CrateName
+		}
+		bindName := name
+		if it.Rename != nil {
+			bindName = it.Rename.Name
+		}
+		if bindName == "self" {
+			return
+		}
+		s.bind(TypeNS, bindName, Binding{Ext: crate})
+		if s == r.Root || s.ModScope == r.Root {
+			r.Externs[bindName] = crate
+		}
+	case *syntax.ExternBlockItem:
+		for _, fi := range it.Items {
+			switch fi := fi.(type) {
+			case *syntax.FnItem:
+				d := &Def{Kind: DefForeignFn, Name: fi.Name.Name, Path: path + "::" + fi.Name.Name, Item: fi, Owner: s, Public: isPub(fi.Vis)}
+				s.bind(ValueNS, fi.Name.Name, Binding{Def: d})
+			case *syntax.StaticItem:
+				d := &Def{Kind: DefForeignStatic, Name: fi.Name.Name, Path: path + "::" + fi.Name.Name, Item: fi, Owner: s, Public: isPub(fi.Vis)}
+				s.bind(ValueNS, fi.Name.Name, Binding{Def: d})
+			}
+		}
+	case *syntax.MacroRulesItem:
+		if d := r.Macros[it.Name.Name]; d != nil && d.Item == it {
+			s.bind(MacroNS, it.Name.Name, Binding{Def: d})
+		}
+	case *syntax.UseItem:
+		r.addUse(s, it.Tree, nil, false, isPub(it.Vis))
+	case *syntax.ImplItem:
+		// Impl blocks are registered once every import is known (their
+		// self type may be imported): see registerImpls.
+	}
+}
+
+// addUse flattens a use tree into pending declarations.
+func (r *Resolver) addUse(s *Scope, t *syntax.UseTree, prefix []string, global, pub bool) {
+	segs := append(append([]string(nil), prefix...), identNames(t.Path)...)
+	global = global || t.Global
+	switch t.Kind {
+	case syntax.UseGroup:
+		for _, c := range t.Children {
+			r.addUse(s, c, segs, global, pub)
+		}
+	case syntax.UseGlob:
+		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, glob: true, pub: pub, pos: t.Pos()})
+	default:
+		if len(segs) == 0 {
+			return
+		}
+		name := segs[len(segs)-1]
+		if name == "self" {
+			segs = segs[:len(segs)-1]
+			if len(segs) == 0 {
+				return
+			}
+			name = segs[len(segs)-1]
+		}
+		if t.Kind == syntax.UseRename {
+			name = t.Rename.Name
+		}
+		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, name: name, pub: pub, pos: t.Pos()})
+	}
+}
+
+func identNames(ids []syntax.Ident) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.Name
+	}
+	return out
+}
+
+// resolveImports resolves every pending use declaration of the module
+// scopes, in rounds, so that imports of imports (re-exports) settle.
+func (r *Resolver) resolveImports() {
+	r.resolvePending(r.Scopes)
+	r.registerImpls()
+}
+
+func (r *Resolver) resolvePending(scopes []*Scope) {
+	var all []*useDecl
+	for _, s := range scopes {
+		all = append(all, s.pending...)
+		s.pending = nil
+	}
+	for round := 0; len(all) > 0 && round <= len(all)+1; round++ {
+		var left []*useDecl
+		for _, u := range all {
+			if !r.resolveUse(u, false) {
+				left = append(left, u)
+			}
+		}
+		if len(left) == len(all) {
+			// No progress: resolve what remains as well as possible.
+			for _, u := range left {
+				r.resolveUse(u, true)
+			}
+			break
+		}
+		all = left
+	}
+}
+
+// resolveUse binds one use declaration; with final set it accepts a best
+// guess (an external path) instead of waiting for other imports.
+func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
+	s := u.scope
+	if u.glob {
+		b, ok := r.resolveUsePrefix(s, u.segs, u.global, final)
+		if !ok {
+			return false
+		}
+		s.globs = append(s.globs, glob{target: b})
+		if u.pub && b.Def != nil && b.Def.Scope != nil {
+			for _, nsNames := range b.Def.Scope.names {
+				for _, nb := range nsNames {
+					if nb.Def != nil && nb.Def.Public {
+						r.PubReexports[nb.Def.Path] = true
+					}
+				}
+			}
+		}
+		r.Imports = append(r.Imports, Import{Scope: s, Path: b.Path() + "::*", Pos: u.pos, Glob: true})
+		return true
+	}
+	prefix, last := u.segs[:len(u.segs)-1], u.segs[len(u.segs)-1]
+	var found [numNS]Binding
+	any := false
+	if len(prefix) == 0 {
+		// use name; (2018: an extern crate, or a local item)
+		for ns := NS(0); ns < numNS; ns++ {
+			if b := r.lookupFirst(s, last, ns, u.global); !b.IsZero() {
+				found[ns], any = b, true
+			}
+		}
+		if !any && (final || u.global) {
+			found[TypeNS], any = Binding{Ext: last}, true
+		}
+	} else {
+		b, ok := r.resolveUsePrefix(s, prefix, u.global, final)
+		if !ok {
+			return false
+		}
+		for ns := NS(0); ns < numNS; ns++ {
+			if m := r.member(b, last, ns, 0); !m.IsZero() {
+				found[ns], any = m, true
+			}
+		}
+		if !any {
+			if b.Def != nil && !final {
+				return false // may be defined by an import not yet resolved
+			}
+			if b.Def != nil {
+				r.Unresolved = append(r.Unresolved, Import{Scope: s, Path: b.Path() + "::" + last, Pos: u.pos})
+				return true
+			}
+			found[TypeNS], found[ValueNS], found[MacroNS], any = Binding{Ext: b.Ext + "::" + last}, Binding{Ext: b.Ext + "::" + last}, Binding{Ext: b.Ext + "::" + last}, true
+		}
+	}
+	path := ""
+	for ns := NS(0); ns < numNS; ns++ {
+		if !found[ns].IsZero() {
+			s.bind(ns, u.name, found[ns])
+			if path == "" {
+				path = found[ns].Path()
+			}
+			if u.pub && found[ns].Def != nil {
+				r.PubReexports[found[ns].Def.Path] = true
+			}
+		}
+	}
+	r.Imports = append(r.Imports, Import{Scope: s, Path: path, Pos: u.pos})
+	return true
+}
+
+// resolveUsePrefix resolves the module-like prefix of a use path.
+func (r *Resolver) resolveUsePrefix(s *Scope, segs []string, global, final bool) (Binding, bool) {
+	if len(segs) == 0 {
+		return Binding{}, false
+	}
+	var b Binding
+	first := segs[0]
+	switch {
+	case global:
+		b = Binding{Ext: r.externCrate(first)}
+	case first == "crate" || first == "$crate":
+		b = r.Root.selfBinding()
+	case first == "self":
+		b = s.ModScope.selfBinding()
+	case first == "super":
+		b = superOf(s.ModScope).selfBinding()
+	default:
+		b = r.lookupFirst(s, first, TypeNS, false)
+		if b.IsZero() && r.Edition == "2015" {
+			b = r.Root.names[TypeNS][first]
+		}
+		if b.IsZero() {
+			if !final && r.anyPending() {
+				return Binding{}, false
+			}
+			b = Binding{Ext: r.externCrate(first)}
+		}
+	}
+	for _, seg := range segs[1:] {
+		switch {
+		case seg == "super" && b.Def != nil && b.Def.Scope != nil:
+			b = superOf(b.Def.Scope).selfBinding()
+			continue
+		case seg == "self":
+			continue
+		}
+		next := r.member(b, seg, TypeNS, 0)
+		if next.IsZero() {
+			if b.Def != nil && !final {
+				return Binding{}, false
+			}
+			if b.Def != nil {
+				next = Binding{Ext: b.Path() + "::" + seg}
+			} else {
+				next = Binding{Ext: b.Ext + "::" + seg}
+			}
+		}
+		b = next
+	}
+	return b, true
+}
+
+func (r *Resolver) anyPending() bool {
+	for _, s := range r.Scopes {
+		if len(s.pending) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func superOf(s *Scope) *Scope {
+	if s.Super != nil {
+		return s.Super
+	}
+	return s
+}
+
+func (s *Scope) selfBinding() Binding {
+	d := &Def{Kind: DefMod, Path: s.Path, Scope: s, Owner: s}
+	return Binding{Def: d}
+}
+
+func (r *Resolver) externCrate(name string) string {
+	if c, ok := r.Externs[name]; ok {
+		return c
+	}
+	return name
+}
+
+// member looks up name inside what b denotes (a module, an enum, a type
+// with associated functions, or an external path).
+func (r *Resolver) member(b Binding, name string, ns NS, depth int) Binding {
+	if depth > 16 {
+		return Binding{}
+	}
+	if b.Def == nil {
+		if b.Ext == "" {
+			return Binding{}
+		}
+		return Binding{Ext: b.Ext + "::" + name}
+	}
+	d := b.Def
+	switch d.Kind {
+	case DefMod:
+		if d.Scope == nil {
+			return Binding{}
+		}
+		return r.lookupIn(d.Scope, name, ns, depth+1)
+	case DefEnum:
+		if d.Scope != nil {
+			if v := d.Scope.names[ns][name]; !v.IsZero() {
+				return v
+			}
+		}
+	}
+	if m := r.Methods[d.Path][name]; m != nil {
+		return Binding{Def: m}
+	}
+	return Binding{}
+}
+
+// lookupIn finds name among a module scope's items, imports and globs.
+func (r *Resolver) lookupIn(s *Scope, name string, ns NS, depth int) Binding {
+	if b, ok := s.names[ns][name]; ok {
+		return b
+	}
+	if depth > 16 {
+		return Binding{}
+	}
+	var ext Binding
+	for _, g := range s.globs {
+		if g.target.Def != nil {
+			if b := r.member(g.target, name, ns, depth+1); !b.IsZero() {
+				return b
+			}
+			continue
+		}
+		cand := Binding{Ext: g.target.Ext + "::" + name}
+		if r.KnownExternal != nil && r.KnownExternal(cand.Ext) {
+			return cand
+		}
+		if ext.IsZero() {
+			ext = cand
+		}
+	}
+	return ext
+}
+
+// lookupFirst resolves the first segment of a path: block scopes, the
+// module, the extern prelude, then the std prelude.
+func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Binding {
+	if global {
+		return Binding{Ext: r.externCrate(name)}
+	}
+	for sc := s; sc != nil; sc = sc.Parent {
+		if sc.Module == nil {
+			if b, ok := sc.names[ns][name]; ok {
+				return b
+			}
+			continue
+		}
+		if b := r.lookupIn(sc, name, ns, 0); !b.IsZero() {
+			if b.Ext != "" && isGlobGuess(sc, name, b) && (r.KnownExternal == nil || !r.KnownExternal(b.Ext)) {
+				// An unverified guess through a glob import from another
+				// crate loses to the extern prelude and the std prelude.
+				if c, ok := r.Externs[name]; ok && ns == TypeNS {
+					return Binding{Ext: c}
+				}
+				if p := r.prelude(name, ns); !p.IsZero() {
+					return p
+				}
+			}
+			return b
+		}
+	}
+	if ns == TypeNS {
+		if c, ok := r.Externs[name]; ok {
+			return Binding{Ext: c}
+		}
+	}
+	return r.prelude(name, ns)
+}
+
+func isGlobGuess(s *Scope, name string, b Binding) bool {
+	_, explicit := s.names[TypeNS][name]
+	if explicit {
+		return false
+	}
+	_, explicit = s.names[ValueNS][name]
+	return !explicit
+}
+
+func (r *Resolver) prelude(name string, ns NS) Binding {
+	if ns == MacroNS {
+		return Binding{Ext: "std::" + name}
+	}
+	if p, ok := stdPrelude[name]; ok {
+		return Binding{Ext: p}
+	}
+	if primitives[name] && ns == TypeNS {
+		return Binding{Ext: name}
+	}
+	return Binding{}
+}
+
+// stdPrelude is the Rust 2021 prelude (plus the primitive-type
+// modules), mapping names to canonical paths.
+var stdPrelude = map[string]string{
+	"Option": "std::option::Option", "Some": "std::option::Option::Some", "None": "std::option::Option::None",
+	"Result": "std::result::Result", "Ok": "std::result::Result::Ok", "Err": "std::result::Result::Err",
+	"Vec": "std::vec::Vec", "String": "std::string::String", "Box": "std::boxed::Box",
+	"ToString": "std::string::ToString", "ToOwned": "std::borrow::ToOwned", "Clone": "std::clone::Clone",
+	"Copy": "std::marker::Copy", "Send": "std::marker::Send", "Sync": "std::marker::Sync",
+	"Sized": "std::marker::Sized", "Unpin": "std::marker::Unpin", "Default": "std::default::Default",
+	"Drop": "std::ops::Drop", "Fn": "std::ops::Fn", "FnMut": "std::ops::FnMut", "FnOnce": "std::ops::FnOnce",
+	"Eq": "std::cmp::Eq", "PartialEq": "std::cmp::PartialEq", "Ord": "std::cmp::Ord", "PartialOrd": "std::cmp::PartialOrd",
+	"Iterator": "std::iter::Iterator", "IntoIterator": "std::iter::IntoIterator", "Extend": "std::iter::Extend",
+	"FromIterator": "std::iter::FromIterator", "DoubleEndedIterator": "std::iter::DoubleEndedIterator",
+	"ExactSizeIterator": "std::iter::ExactSizeIterator", "AsRef": "std::convert::AsRef", "AsMut": "std::convert::AsMut",
+	"Into": "std::convert::Into", "From": "std::convert::From", "TryFrom": "std::convert::TryFrom",
+	"TryInto": "std::convert::TryInto", "drop": "std::mem::drop",
+}
+
+var primitives = map[string]bool{
+	"bool": true, "char": true, "str": true, "u8": true, "u16": true, "u32": true, "u64": true, "u128": true,
+	"usize": true, "i8": true, "i16": true, "i32": true, "i64": true, "i128": true, "isize": true,
+	"f32": true, "f64": true,
+}
+
+// registerImpls registers the associated functions of every impl block
+// of the module scopes (block scopes register theirs when created).
+func (r *Resolver) registerImpls() {
+	for _, s := range r.Scopes {
+		for _, it := range s.Items {
+			if im, ok := it.(*syntax.ImplItem); ok {
+				r.RegisterImpl(s, im)
+			}
+		}
+	}
+}
+
+// RegisterImpl records the functions of an impl block under its self
+// type's canonical path and returns that path.
+func (r *Resolver) RegisterImpl(s *Scope, im *syntax.ImplItem) string {
+	self := r.TypePath(s, im.SelfType)
+	if self == "" {
+		return ""
+	}
+	trait := ""
+	if im.Trait != nil {
+		trait = r.ResolvePath(s, im.Trait, TypeNS).Path
+	}
+	for _, ai := range im.Items {
+		if fn, ok := ai.(*syntax.FnItem); ok {
+			d := r.addMethod(self, trait, fn, s, isPub(fn.Vis) || im.Trait != nil)
+			d.Trait = trait
+		}
+	}
+	return self
+}
+
+func (r *Resolver) addMethod(self, trait string, fn *syntax.FnItem, s *Scope, public bool) *Def {
+	d := &Def{Kind: DefFn, Name: fn.Name.Name, Path: self + "::" + fn.Name.Name, Item: fn, Owner: s, Public: public, SelfType: self, Trait: trait}
+	m := r.Methods[self]
+	if m == nil {
+		m = map[string]*Def{}
+		r.Methods[self] = m
+	}
+	if _, dup := m[fn.Name.Name]; !dup {
+		m[fn.Name.Name] = d
+		r.MethodsByName[fn.Name.Name] = append(r.MethodsByName[fn.Name.Name], d)
+	}
+	return d
+}
+
+// TypePath returns the canonical path of the nominal type denoted by t
+// (references, pointers, parentheses, Box, Rc, Arc, Option and Result
+// are looked through), or "" if t is not a path type.
+func (r *Resolver) TypePath(s *Scope, t syntax.Type) string {
+	for i := 0; i < 8; i++ {
+		switch tt := t.(type) {
+		case *syntax.RefType:
+			t = tt.Elem
+			continue
+		case *syntax.PtrType:
+			t = tt.Elem
+			continue
+		case *syntax.ParenType:
+			t = tt.Elem
+			continue
+		case *syntax.TraitObjectType:
+			if len(tt.Bounds) > 0 {
+				if tb, ok := tt.Bounds[0].(*syntax.TraitBound); ok && tb.Path != nil {
+					return r.ResolvePath(s, tb.Path, TypeNS).Path
+				}
+			}
+			return ""
+		case *syntax.ImplTraitType:
+			if len(tt.Bounds) > 0 {
+				if tb, ok := tt.Bounds[0].(*syntax.TraitBound); ok && tb.Path != nil {
+					return r.ResolvePath(s, tb.Path, TypeNS).Path
+				}
+			}
+			return ""
+		case *syntax.PathType:
+			res := r.ResolvePath(s, tt.Path, TypeNS)
+			if res.Def != nil && res.Def.Kind == DefTypeAlias {
+				if ta, ok := res.Def.Item.(*syntax.TypeAliasItem); ok && ta.Type != nil {
+					t = ta.Type
+					s = res.Def.Owner
+					continue
+				}
+			}
+			switch res.Path {
+			case "std::boxed::Box", "std::rc::Rc", "std::sync::Arc", "std::option::Option", "std::result::Result",
+				"std::cell::RefCell", "std::sync::Mutex", "std::sync::RwLock", "std::io::Result":
+				if inner := firstTypeArg(tt.Path); inner != nil {
+					t = inner
+					continue
+				}
+			}
+			return res.Path
+		}
+		return ""
+	}
+	return ""
+}
+
+func firstTypeArg(p *syntax.Path) syntax.Type {
+	if len(p.Segments) == 0 {
+		return nil
+	}
+	args := p.Segments[len(p.Segments)-1].Args
+	if args == nil {
+		return nil
+	}
+	for _, a := range args.Args {
+		if ta, ok := a.(*syntax.TypeArg); ok {
+			return ta.Type
+		}
+	}
+	return nil
+}
+
+// Resolution is the meaning of a path.
+type Resolution struct {
+	Path string // canonical path ("" if nothing is known)
+	Def  *Def   // the local definition, if any
+}
+
+// ResolvePath resolves a path in scope s; the last segment is looked up
+// in namespace ns.
+func (r *Resolver) ResolvePath(s *Scope, p *syntax.Path, ns NS) Resolution {
+	segs := p.Segments
+	if p.QSelf != nil {
+		var base string
+		if p.QSelf.Position > 0 && p.QSelf.Position <= len(segs) {
+			// <T as Trait>::f names the trait's function.
+			tp := &syntax.Path{Global: p.Global, Segments: segs[:p.QSelf.Position]}
+			base = r.ResolvePath(s, tp, TypeNS).Path
+			if base == "" {
+				base = r.TypePath(s, p.QSelf.Type)
+			}
+			segs = segs[p.QSelf.Position:]
+		} else {
+			base = r.TypePath(s, p.QSelf.Type)
+		}
+		if base == "" {
+			return Resolution{}
+		}
+		return r.walkRest(s, Binding{Ext: base}, segs, ns)
+	}
+	if len(segs) == 0 {
+		return Resolution{}
+	}
+	first := segs[0].Name.Name
+	var b Binding
+	switch {
+	case p.Global:
+		b = Binding{Ext: r.externCrate(first)}
+	case first == "crate" || first == "$crate":
+		b = r.Root.selfBinding()
+	case first == "self" && len(segs) > 1:
+		b = s.ModScope.selfBinding()
+	case first == "super":
+		b = superOf(s.ModScope).selfBinding()
+	case first == "Self":
+		if s.SelfType == "" {
+			return Resolution{}
+		}
+		b = r.bindingForPath(s.SelfType)
+	default:
+		fns := TypeNS
+		if len(segs) == 1 {
+			fns = ns
+		}
+		b = r.lookupFirst(s, first, fns, false)
+		if b.IsZero() && len(segs) == 1 && fns == ValueNS {
+			// Tuple-struct and unit-struct constructors live in both.
+			b = r.lookupFirst(s, first, TypeNS, false)
+		}
+		if b.IsZero() {
+			if len(segs) == 1 {
+				return Resolution{}
+			}
+			// An unknown first segment of a longer path: an external
+			// crate the manifest does not list (or a 2015 implicit one).
+			b = Binding{Ext: first}
+		}
+	}
+	return r.walkRest(s, b, segs[1:], ns)
+}
+
+// bindingForPath turns a canonical type path back into a binding, so
+// that Self:: paths find local associated functions.
+func (r *Resolver) bindingForPath(path string) Binding {
+	return Binding{Ext: path}
+}
+
+func (r *Resolver) walkRest(s *Scope, b Binding, segs []*syntax.PathSegment, ns NS) Resolution {
+	for i, seg := range segs {
+		name := seg.Name.Name
+		n := TypeNS
+		if i == len(segs)-1 {
+			n = ns
+		}
+		if name == "super" && b.Def != nil && b.Def.Scope != nil {
+			b = superOf(b.Def.Scope).selfBinding()
+			continue
+		}
+		// Type aliases: continue from the aliased type.
+		if b.Def != nil && b.Def.Kind == DefTypeAlias {
+			if ta, ok := b.Def.Item.(*syntax.TypeAliasItem); ok && ta.Type != nil {
+				if tp := r.TypePath(b.Def.Owner, ta.Type); tp != "" {
+					b = Binding{Ext: tp}
+				}
+			}
+		}
+		next := r.member(b, name, n, 0)
+		if next.IsZero() && n != TypeNS {
+			next = r.member(b, name, TypeNS, 0)
+		}
+		if next.IsZero() {
+			// An associated item of a local type (method not found,
+			// e.g. provided by a derive or a trait default).
+			next = Binding{Ext: b.Path() + "::" + name}
+		}
+		if next.Def == nil && next.Ext != "" {
+			// External path, or a local type's associated item: look it
+			// up in the impl table.
+			if m := r.lookupMethodPath(next.Ext); m != nil {
+				next = Binding{Def: m}
+			}
+		}
+		b = next
+	}
+	return Resolution{Path: b.Path(), Def: b.Def}
+}
+
+// lookupMethodPath finds a local associated function by canonical path
+// "Type::name".
+func (r *Resolver) lookupMethodPath(path string) *Def {
+	i := strings.LastIndex(path, "::")
+	if i < 0 {
+		return nil
+	}
+	return r.Methods[path[:i]][path[i+2:]]
+}
+
+// LookupMacro finds a macro by the path of an invocation: a local
+// macro_rules! name (or $crate::name, crate::name) or nothing.
+func (r *Resolver) LookupMacro(p *syntax.Path) *Def {
+	if len(p.Segments) == 0 {
+		return nil
+	}
+	last := p.Segments[len(p.Segments)-1].Name.Name
+	if len(p.Segments) > 1 {
+		first := p.Segments[0].Name.Name
+		if first != "crate" && first != "$crate" && first != "self" && first != "super" {
+			return nil
+		}
+	}
+	return r.Macros[last]
+}
+
+// MacroName returns the name a macro invocation is known by, for
+// reports: the path as written, without $crate.
+func MacroName(p *syntax.Path) string {
+	return strings.TrimPrefix(p.String(), "$crate::")
+}
