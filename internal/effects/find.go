@@ -92,7 +92,8 @@ func (f *Finder) Run() {
 			via[e.Item] = e
 		}
 		for _, it := range s.Items {
-			ctx := ctxt{via: via[it].Macro, site: via[it].Site}
+			e := via[it]
+			ctx := ctxt{via: e.Macro, site: e.Site, args: e.Args}
 			f.item(s, s.Path, it, public, ctx)
 		}
 	}
@@ -107,10 +108,11 @@ func (f *Finder) Run() {
 type ctxt struct {
 	via  string
 	site syntax.Pos
+	args syntax.Span // the invocation's arguments: real positions there
 }
 
 func (c ctxt) at(pos syntax.Pos) syntax.Pos {
-	if c.site != syntax.NoPos {
+	if c.site != syntax.NoPos && !(pos >= c.args.Lo && pos < c.args.Hi) {
 		return c.site
 	}
 	return pos
@@ -478,8 +480,10 @@ func (w *walker) pathUse(pe *syntax.PathExpr) {
 	if len(pe.Path.Segments) < 2 && pe.Path.QSelf == nil {
 		return // a local variable or a prelude name
 	}
+	// Only modelled functions make function pointers; paths matched by
+	// a crate prefix are mostly constants and types (libc::AF_UNIX).
 	rule := w.f.Model.Lookup(res.Path)
-	if rule != nil && rule.Match != MatchPrefix {
+	if rule != nil && (rule.Match == MatchPath || rule.Match == MatchName) {
 		w.modelled(res.Path, pe.Pos(), false, "fn_pointer")
 	}
 }
@@ -493,7 +497,10 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 			w.fn.Calls = append(w.fn.Calls, Call{Callee: d.Path, Pos: w.pos(m.Name.Pos()), Via: w.ctx.via})
 			return
 		}
-		if w.modelled(recv+"::"+name, m.Name.Pos(), false, "") {
+		// Prefix rules (libc::) name functions of system crates, not
+		// methods of their types (libc::c_int::max_value).
+		if rule := w.f.Model.Lookup(recv + "::" + name); rule != nil && rule.Match != MatchPrefix {
+			w.modelled(recv+"::"+name, m.Name.Pos(), false, "")
 			return
 		}
 		if w.localType(recv) {
@@ -693,6 +700,9 @@ func (w *walker) macro(mac *syntax.MacroCall) {
 	local := inner
 	if local.site == syntax.NoPos {
 		local.site = mac.Pos()
+		if mac.Args != nil {
+			local.args = mac.Args.Span
+		}
 	}
 	if w.depth > resolve.MaxMacroDepth {
 		return
@@ -702,6 +712,8 @@ func (w *walker) macro(mac *syntax.MacroCall) {
 		w.include(mac, name)
 	case resolve.MacroEnv:
 		w.effect(Found{Callee: name + "!" + w.firstStringArg(mac), Cap: Build, Kind: "env_macro", Pos: mac.Pos(), Via: w.ctx.via})
+	case resolve.MacroInert:
+		// stringify!(File::open(p)) does not open anything.
 	case resolve.MacroAsm:
 		w.effect(Found{Callee: name + "!", Cap: Unsafe, Kind: "asm", Pos: mac.Pos(), Via: w.ctx.via})
 	case resolve.MacroLocal:

@@ -70,6 +70,10 @@ const (
 	MatchPath   MatchKind = "path"   // the path itself
 	MatchPrefix MatchKind = "prefix" // any path under the pattern
 	MatchName   MatchKind = "name"   // any path whose last segment is the pattern
+	// MatchMember matches paths with exactly one more segment than the
+	// pattern: the free functions of a flat crate such as libc, not the
+	// associated items of its types (libc::c_int::max_value).
+	MatchMember MatchKind = "member"
 )
 
 // Rule is one line of the model.
@@ -140,9 +144,9 @@ func Parse(name, text string) (*Model, error) {
 					m.methods[last] = append(m.methods[last], r)
 				}
 			}
-		case MatchPrefix:
+		case MatchPrefix, MatchMember:
 			if !strings.HasSuffix(r.Pattern, "::") {
-				return nil, fmt.Errorf("%s:%d: prefix pattern must end with \"::\"", name, n)
+				return nil, fmt.Errorf("%s:%d: %s pattern must end with \"::\"", name, n, r.Match)
 			}
 			m.prefixes = append(m.prefixes, r)
 		case MatchName:
@@ -151,7 +155,7 @@ func Parse(name, text string) (*Model, error) {
 			}
 			m.byName[r.Pattern] = r
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown match kind %q (path, prefix or name)", name, n, f[2])
+			return nil, fmt.Errorf("%s:%d: unknown match kind %q (path, prefix, member or name)", name, n, f[2])
 		}
 		m.Rules = append(m.Rules, r)
 	}
@@ -203,6 +207,9 @@ func (m *Model) Lookup(path string) *Rule {
 	}
 	for _, r := range m.prefixes {
 		if strings.HasPrefix(path, r.Pattern) {
+			if r.Match == MatchMember && strings.Contains(path[len(r.Pattern):], "::") {
+				continue
+			}
 			return r
 		}
 	}

@@ -234,9 +234,18 @@ func TestAllRegistryManifests(t *testing.T) {
 	var (
 		loaded, warned, virtual, procMacros, buildScripts, withTargetDeps, resolved int
 		inheritedCrates                                                             []string
+		maxShape                                                                    shape
 	)
 	for _, p := range paths {
 		dir := filepath.Dir(p)
+		if data, err := os.ReadFile(p); err == nil {
+			sh, err := measureShape(data, MaxNesting, MaxComplexity)
+			if err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+			maxShape.cost = max(maxShape.cost, sh.cost)
+			maxShape.depth = max(maxShape.depth, sh.depth)
+		}
 		m, err := Load(dir)
 		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(dir), err)
@@ -278,6 +287,6 @@ func TestAllRegistryManifests(t *testing.T) {
 		}
 		resolved++
 	}
-	t.Logf("loaded %d/%d manifests: %d virtual, %d with warnings, %d proc-macros, %d build scripts, %d with [target] deps, %d feature-resolved, inherited keys in %v",
-		loaded, len(paths), virtual, warned, procMacros, buildScripts, withTargetDeps, resolved, inheritedCrates)
+	t.Logf("loaded %d/%d manifests: %d virtual, %d with warnings, %d proc-macros, %d build scripts, %d with [target] deps, %d feature-resolved, inherited keys in %v; largest complexity %d, deepest nesting %d",
+		loaded, len(paths), virtual, warned, procMacros, buildScripts, withTargetDeps, resolved, inheritedCrates, maxShape.cost, maxShape.depth)
 }

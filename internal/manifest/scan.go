@@ -8,8 +8,9 @@ import (
 // MaxNesting is the deepest structure a manifest may contain, counted as
 // the dots in the current table header, plus the dots in the keys being
 // defined, plus the open arrays and inline tables around them. Real
-// manifests stay below 10; cargo's own TOML parser refuses values nested
-// deeper than 80 arrays or inline tables.
+// manifests stay below 10 (the crates Debian packages reach 4); cargo's
+// own TOML parser refuses values nested deeper than 80 arrays or inline
+// tables.
 //
 // The limit exists because the TOML library recurses once per nesting level
 // (a Go stack overflow cannot be recovered) and spends time quadratic in the
@@ -22,7 +23,8 @@ const MaxNesting = 64
 // where n is the nesting (as for MaxNesting) at that point: the library
 // builds strings and map entries for every level of every dotted key, so
 // deep keys cost quadratically. A 10 MiB file of plain key = value lines
-// costs about 1.2 million; real manifests cost a few thousand.
+// costs about 1.2 million (about 3 s of parsing); the crates Debian
+// packages cost at most about 900.
 const MaxComplexity = 4_000_000
 
 // ErrTooDeep reports a manifest whose tables, arrays or dotted keys are
@@ -55,10 +57,23 @@ func (e *shapeError) Unwrap() error { return e.err }
 // TOML the scan may disagree with the parser, but only after the point where
 // the parser stops with a syntax error anyway.
 func checkShape(data []byte, limit, budget int) error {
+	_, err := measureShape(data, limit, budget)
+	return err
+}
+
+// shape is what measureShape found: the estimated cost and the deepest
+// nesting, in the units of MaxComplexity and MaxNesting.
+type shape struct {
+	cost, depth int
+}
+
+// measureShape is checkShape that also reports the measurements.
+func measureShape(data []byte, limit, budget int) (shape, error) {
 	var (
+		deepest         int
 		cost            int
 		line, lineStart = 1, 0
-		header          int // key parts of the current [table] header
+		header          int // dots in the current [table] header
 		levels          = []int{0}
 		sum             int    // sum of levels
 		atLineStart     = true // only whitespace seen since the last newline at depth 0
@@ -112,7 +127,7 @@ func checkShape(data []byte, limit, budget int) error {
 					case '.':
 						parts++
 						if parts > limit {
-							return fail(j)
+							return shape{cost, deepest}, fail(j)
 						}
 					case '"', '\'':
 						var nl int
@@ -128,7 +143,7 @@ func checkShape(data []byte, limit, budget int) error {
 				header = parts
 				cost += 1 + parts*parts
 				if cost > budget {
-					return &shapeError{line: line, col: i - lineStart + 1, err: ErrTooComplex}
+					return shape{cost, deepest}, &shapeError{line: line, col: i - lineStart + 1, err: ErrTooComplex}
 				}
 				sum -= levels[0]
 				levels[0] = 0
@@ -160,14 +175,17 @@ func checkShape(data []byte, limit, budget int) error {
 			levels[len(levels)-1] = 0
 		}
 		atLineStart = false
+		if d := header + sum + depth(); d > deepest {
+			deepest = d
+		}
 		if header+sum+depth() > limit {
-			return fail(i)
+			return shape{cost, deepest}, fail(i)
 		}
 		if cost > budget {
-			return &shapeError{line: line, col: i - lineStart + 1, err: ErrTooComplex}
+			return shape{cost, deepest}, &shapeError{line: line, col: i - lineStart + 1, err: ErrTooComplex}
 		}
 	}
-	return nil
+	return shape{cost, deepest}, nil
 }
 
 // skipString skips the TOML string starting at data[i] (a quote) and

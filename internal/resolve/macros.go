@@ -20,7 +20,10 @@ const (
 type ExpandedItem struct {
 	Item  syntax.Item
 	Macro string     // outermost macro's name
-	Site  syntax.Pos // outermost invocation
+	Site  syntax.Pos // outermost invocation of a local macro_rules!, else NoPos
+	// Args is the span of that invocation's arguments: tokens from there
+	// are the user's own and keep their positions.
+	Args syntax.Span
 }
 
 // MacroKind says how Warden treats a macro it does not expand itself.
@@ -36,6 +39,7 @@ const (
 	MacroExprArgs             // std macros whose arguments are expressions
 	MacroCfgIf                // cfg_if!
 	MacroStaticDefs           // lazy_static!, thread_local!
+	MacroInert                // stringify!, concat!, line!...: arguments are not evaluated
 )
 
 // ClassifyMacro returns how a macro invocation is handled.
@@ -55,9 +59,10 @@ func (r *Resolver) ClassifyMacro(p *syntax.Path) MacroKind {
 		return MacroAsm
 	case "println", "print", "eprintln", "eprint", "format", "format_args", "write", "writeln", "panic",
 		"assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "vec",
-		"dbg", "todo", "unimplemented", "unreachable", "try", "matches", "concat", "stringify", "line",
-		"column", "file", "module_path", "compile_error", "cfg", "addr_of", "addr_of_mut", "ready", "pin":
+		"dbg", "todo", "unimplemented", "unreachable", "try", "matches", "addr_of", "addr_of_mut", "ready", "pin":
 		return MacroExprArgs
+	case "stringify", "concat", "line", "column", "file", "module_path", "compile_error", "cfg", "concat_idents":
+		return MacroInert
 	case "cfg_if":
 		return MacroCfgIf
 	case "lazy_static", "thread_local":
@@ -217,7 +222,7 @@ func (r *Resolver) CfgIfBranch(mac *syntax.MacroCall) []syntax.Token {
 
 // expandModuleMacros replaces item-position macro invocations of a
 // module by the items they stand for, recording them in s.Expanded.
-func (r *Resolver) expandModuleMacros(s *Scope, items []syntax.Item, macro string, site syntax.Pos, depth int) []syntax.Item {
+func (r *Resolver) expandModuleMacros(s *Scope, items []syntax.Item, macro string, site syntax.Pos, args syntax.Span, depth int) []syntax.Item {
 	var out []syntax.Item
 	for _, it := range items {
 		mi, ok := it.(*syntax.MacroItem)
@@ -226,7 +231,7 @@ func (r *Resolver) expandModuleMacros(s *Scope, items []syntax.Item, macro strin
 				if !load.Enabled(r.Crate.Cfg, r.Crate.Fset, it, nil) {
 					continue
 				}
-				s.Expanded = append(s.Expanded, ExpandedItem{Item: it, Macro: macro, Site: site})
+				s.Expanded = append(s.Expanded, ExpandedItem{Item: it, Macro: macro, Site: site, Args: args})
 				if mr, ok := it.(*syntax.MacroRulesItem); ok && !mr.Macro2 && mr.Body != nil {
 					r.addMacro(mr)
 				}
@@ -242,19 +247,23 @@ func (r *Resolver) expandModuleMacros(s *Scope, items []syntax.Item, macro strin
 			// Build-time reads and inline assembly stay as invocations:
 			// the effect finder reports them.
 			if macro != "" {
-				s.Expanded = append(s.Expanded, ExpandedItem{Item: it, Macro: macro, Site: site})
+				s.Expanded = append(s.Expanded, ExpandedItem{Item: it, Macro: macro, Site: site, Args: args})
 			}
 			out = append(out, it)
 			continue
 		}
-		name, at := macro, site
+		name, at, argSpan := macro, site, args
 		if name == "" {
 			name = MacroName(mi.Mac.Path)
 			if kind == MacroLocal {
-				// Tokens of a local expansion come from the definition:
-				// report at the invocation. Bodies of other crates'
-				// macros are the user's tokens and keep their positions.
+				// Tokens of a local expansion that come from the
+				// definition are reported at the invocation; tokens from
+				// the arguments, and bodies of other crates' macros, are
+				// the user's own and keep their positions.
 				at = mi.Pos()
+				if mi.Mac.Args != nil {
+					argSpan = mi.Mac.Args.Span
+				}
 			}
 		}
 		produced, handled, err := r.MacroItems(mi.Mac, depth)
@@ -265,7 +274,7 @@ func (r *Resolver) expandModuleMacros(s *Scope, items []syntax.Item, macro strin
 			r.unexpanded(mi.Mac)
 			continue
 		}
-		out = append(out, r.expandModuleMacros(s, produced, name, at, depth+1)...)
+		out = append(out, r.expandModuleMacros(s, produced, name, at, argSpan, depth+1)...)
 	}
 	return out
 }

@@ -104,6 +104,10 @@ type Scope struct {
 	names   [numNS]map[string]Binding
 	globs   []glob
 	pending []*useDecl
+	// visited marks the scope as seen by the current lookup (see
+	// Resolver.gen); cache memoizes lookups once imports are resolved.
+	visited uint64
+	cache   [numNS]map[string]Binding
 }
 
 type glob struct {
@@ -165,6 +169,12 @@ type Resolver struct {
 
 	budget         *expand.Budget
 	unexpandedSeen map[string]bool
+	// gen numbers lookups through glob imports, so that each lookup
+	// visits a module at most once (glob cycles and diamonds stay linear).
+	gen uint64
+	// sealed is set once every import is resolved: lookups can then be
+	// memoized.
+	sealed bool
 }
 
 // New builds the scopes of one target. crateName is the name the
@@ -269,7 +279,7 @@ func (r *Resolver) collect(s *Scope) {
 	for _, c := range s.Module.Children {
 		children[c.Decl] = c
 	}
-	s.Items = r.expandModuleMacros(s, s.Module.Items, "", 0, 0)
+	s.Items = r.expandModuleMacros(s, s.Module.Items, "", 0, syntax.Span{}, 0)
 	for _, it := range s.Items {
 		if mod, ok := it.(*syntax.ModItem); ok {
 			child := children[mod]
@@ -450,6 +460,7 @@ func identNames(ids []syntax.Ident) []string {
 // scopes, in rounds, so that imports of imports (re-exports) settle.
 func (r *Resolver) resolveImports() {
 	r.resolvePending(r.Scopes)
+	r.sealed = true
 	r.registerImpls()
 }
 
@@ -632,8 +643,11 @@ func (r *Resolver) externCrate(name string) string {
 // member looks up name inside what b denotes (a module, an enum, a type
 // with associated functions, or an external path).
 func (r *Resolver) member(b Binding, name string, ns NS, depth int) Binding {
-	if depth > 16 {
+	if depth > 32 {
 		return Binding{}
+	}
+	if depth == 0 {
+		r.gen++ // a new lookup: every module may be visited again
 	}
 	if b.Def == nil {
 		if b.Ext == "" {
@@ -666,9 +680,36 @@ func (r *Resolver) lookupIn(s *Scope, name string, ns NS, depth int) Binding {
 	if b, ok := s.names[ns][name]; ok {
 		return b
 	}
-	if depth > 16 {
+	if len(s.globs) == 0 {
 		return Binding{}
 	}
+	if depth == 0 {
+		if r.sealed {
+			if b, ok := s.cache[ns][name]; ok {
+				return b
+			}
+			b := r.lookupGlobs(s, name, ns, depth)
+			if s.cache[ns] == nil {
+				s.cache[ns] = map[string]Binding{}
+			}
+			s.cache[ns][name] = b
+			return b
+		}
+		r.gen++
+	}
+	return r.lookupGlobs(s, name, ns, depth)
+}
+
+// lookupGlobs searches the glob imports of s, visiting each module at
+// most once per lookup.
+func (r *Resolver) lookupGlobs(s *Scope, name string, ns NS, depth int) Binding {
+	if depth == 0 && r.sealed {
+		r.gen++
+	}
+	if s.visited == r.gen || depth > 32 {
+		return Binding{}
+	}
+	s.visited = r.gen
 	var ext Binding
 	for _, g := range s.globs {
 		if g.target.Def != nil {
