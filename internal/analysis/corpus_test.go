@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -131,11 +132,14 @@ func TestGoldenScans(t *testing.T) {
 			for i := range r.Imports {
 				r.Imports[i].Dir = r.Crate.Path
 			}
-			got, err := json.MarshalIndent(r, "", "  ")
-			if err != nil {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(r); err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, '\n')
+			got := buf.Bytes()
 			golden := filepath.Join("testdata", "golden", name+".json")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {

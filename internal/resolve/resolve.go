@@ -826,12 +826,22 @@ func (r *Resolver) registerImpls() {
 // type's canonical path and returns that path.
 func (r *Resolver) RegisterImpl(s *Scope, im *syntax.ImplItem) string {
 	self := r.TypePath(s, im.SelfType)
-	if self == "" {
-		return ""
-	}
 	trait := ""
 	if im.Trait != nil {
 		trait = r.ResolvePath(s, im.Trait, TypeNS).Path
+	}
+	if self == "" || !strings.Contains(self, "::") {
+		// A primitive, slice, tuple or reference type: name the impl
+		// the way Rust does, <[u8] as nix::NixPath>.
+		text := r.typeText(im.SelfType)
+		if text == "" {
+			return ""
+		}
+		if trait != "" {
+			self = "<" + text + " as " + trait + ">"
+		} else {
+			self = "<" + text + ">"
+		}
 	}
 	for _, ai := range im.Items {
 		if fn, ok := ai.(*syntax.FnItem); ok {
@@ -854,6 +864,18 @@ func (r *Resolver) addMethod(self, trait string, fn *syntax.FnItem, s *Scope, pu
 		r.MethodsByName[fn.Name.Name] = append(r.MethodsByName[fn.Name.Name], d)
 	}
 	return d
+}
+
+// typeText returns a type as written, with whitespace normalised.
+func (r *Resolver) typeText(t syntax.Type) string {
+	if t == nil {
+		return ""
+	}
+	f := r.Crate.Fset.File(t.Pos())
+	if f == nil || !f.Contains(t.End()) {
+		return ""
+	}
+	return strings.Join(strings.Fields(f.Src[f.Offset(t.Pos()):f.Offset(t.End())]), " ")
 }
 
 // TypePath returns the canonical path of the nominal type denoted by t
