@@ -776,27 +776,6 @@ func (w *walker) tokens(toks []syntax.Token, site syntax.Pos) {
 	}
 }
 
-// splitArgs splits macro arguments at top-level commas.
-func splitArgs(toks []syntax.Token) [][]syntax.Token {
-	var out [][]syntax.Token
-	depth, start := 0, 0
-	for i, t := range toks {
-		switch {
-		case t.Kind.IsOpen():
-			depth++
-		case t.Kind.IsClose():
-			depth--
-		case t.Kind == syntax.Comma && depth == 0:
-			out = append(out, toks[start:i])
-			start = i + 1
-		}
-	}
-	if start < len(toks) {
-		out = append(out, toks[start:])
-	}
-	return out
-}
-
 // exprArgs walks the comma-separated expression arguments of a std
 // macro such as println! or assert_eq! (named format arguments
 // "name = expr" included; arguments that do not parse are skipped).
@@ -805,7 +784,7 @@ func (w *walker) exprArgs(mac *syntax.MacroCall) {
 		return
 	}
 	file := w.f.fset().File(mac.Pos())
-	for _, arg := range splitArgs(mac.Args.Tokens) {
+	for _, arg := range syntax.SplitTopLevel(mac.Args.Tokens, syntax.Comma) {
 		if len(arg) >= 2 && arg[0].Kind == syntax.Identifier && arg[1].Kind == syntax.Eq {
 			arg = arg[2:]
 		}
@@ -824,7 +803,7 @@ func (w *walker) exprArgs(mac *syntax.MacroCall) {
 func (w *walker) tryArgs(mac *syntax.MacroCall) bool {
 	file := w.f.fset().File(mac.Pos())
 	toks := mac.Args.Tokens
-	args := splitArgs(toks)
+	args := syntax.SplitTopLevel(toks, syntax.Comma)
 	var xs []syntax.Expr
 	for _, a := range args {
 		x, errs := syntax.ParseExpr(file, a)

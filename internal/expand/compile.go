@@ -234,25 +234,11 @@ func (c *compiler) setTokens(toks []syntax.Token) {
 // delimMatch returns, for each delimiter of toks, the index of its
 // partner; it returns nil if toks are not balanced.
 func delimMatch(toks []syntax.Token) []int32 {
-	match := make([]int32, len(toks))
-	var stack []int32
+	match := pairDelims(toks)
 	for i, t := range toks {
-		match[i] = -1
-		switch {
-		case t.Kind.IsOpen():
-			stack = append(stack, int32(i))
-		case t.Kind.IsClose():
-			n := len(stack)
-			if n == 0 || closerOf(toks[stack[n-1]].Kind) != t.Kind {
-				return nil
-			}
-			o := stack[n-1]
-			stack = stack[:n-1]
-			match[o], match[i] = int32(i), o
+		if (t.Kind.IsOpen() || t.Kind.IsClose()) && match[i] < 0 {
+			return nil
 		}
-	}
-	if len(stack) > 0 {
-		return nil
 	}
 	return match
 }

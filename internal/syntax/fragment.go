@@ -222,3 +222,26 @@ func ParseMeta(file *File, toks []Token) (a *Attr, errs ErrorList) {
 	}
 	return a, nil
 }
+
+// SplitTopLevel splits toks at separator tokens outside delimited groups
+// (the arguments of a macro call at their commas). A trailing separator
+// does not produce an empty last part.
+func SplitTopLevel(toks []Token, sep Kind) [][]Token {
+	var out [][]Token
+	depth, start := 0, 0
+	for i, t := range toks {
+		switch {
+		case t.Kind.IsOpen():
+			depth++
+		case t.Kind.IsClose():
+			depth--
+		case t.Kind == sep && depth == 0:
+			out = append(out, toks[start:i])
+			start = i + 1
+		}
+	}
+	if start < len(toks) {
+		out = append(out, toks[start:])
+	}
+	return out
+}
