@@ -704,7 +704,7 @@ func (w *walker) macro(mac *syntax.MacroCall) {
 			local.args = mac.Args.Span
 		}
 	}
-	if w.depth > resolve.MaxMacroDepth {
+	if w.depth > w.f.R.MacroDepth() {
 		return
 	}
 	switch r.ClassifyMacro(mac.Path) {

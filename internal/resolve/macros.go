@@ -2,16 +2,21 @@ package resolve
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/wardenrs/warden/internal/expand"
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/syntax"
 )
 
-// Expansion limits for one crate: macro bombs stop here.
+// Expansion limits for one crate: macro bombs stop here. The depth
+// follows rustc: 128 unless the crate sets #![recursion_limit], which
+// Warden honours up to MaxRecursionLimit (tt-munching macros such as
+// nix's libc_enum! recurse once per enum variant).
 const (
-	MaxMacroDepth  = 64
-	MaxMacroTokens = 4_000_000
+	DefaultMacroDepth = 128
+	MaxRecursionLimit = 1024
+	MaxMacroTokens    = 4_000_000
 )
 
 // ExpandedItem is an item produced by a macro invocation in item
@@ -71,10 +76,31 @@ func (r *Resolver) ClassifyMacro(p *syntax.Path) MacroKind {
 	return MacroUnknown
 }
 
+// MacroDepth is the macro recursion limit of the target: its
+// #![recursion_limit = "N"] (at most MaxRecursionLimit) or rustc's 128.
+func (r *Resolver) MacroDepth() int {
+	if r.macroDepth != 0 {
+		return r.macroDepth
+	}
+	r.macroDepth = DefaultMacroDepth
+	fset := r.Crate.Fset
+	for _, a := range r.Target.Root.Attrs {
+		if a.Name() != "recursion_limit" || len(a.Tokens) != 2 || a.Tokens[0].Kind != syntax.Eq {
+			continue
+		}
+		if v, ok := syntax.StringValue(fset.Text(a.Tokens[1])); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				r.macroDepth = min(n, MaxRecursionLimit)
+			}
+		}
+	}
+	return r.macroDepth
+}
+
 // Budget returns the crate-wide expansion budget.
 func (r *Resolver) Budget() *expand.Budget {
 	if r.budget == nil {
-		r.budget = &expand.Budget{MaxDepth: MaxMacroDepth, MaxTokens: MaxMacroTokens}
+		r.budget = &expand.Budget{MaxDepth: r.MacroDepth(), MaxTokens: MaxMacroTokens}
 	}
 	return r.budget
 }
@@ -112,8 +138,8 @@ func (r *Resolver) ItemsOf(toks []syntax.Token, site syntax.Pos) ([]syntax.Item,
 // when it parses as items. handled is false for macros Warden cannot see
 // into.
 func (r *Resolver) MacroItems(mac *syntax.MacroCall, depth int) (items []syntax.Item, handled bool, err error) {
-	if depth > MaxMacroDepth {
-		return nil, true, fmt.Errorf("%w: nesting deeper than %d", expand.ErrBudget, MaxMacroDepth)
+	if depth > r.MacroDepth() {
+		return nil, true, fmt.Errorf("%w: nesting deeper than %d", expand.ErrBudget, r.MacroDepth())
 	}
 	site := mac.Pos()
 	switch r.ClassifyMacro(mac.Path) {

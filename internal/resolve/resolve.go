@@ -175,6 +175,8 @@ type Resolver struct {
 	// sealed is set once every import is resolved: lookups can then be
 	// memoized.
 	sealed bool
+	// macroDepth caches MacroDepth.
+	macroDepth int
 }
 
 // New builds the scopes of one target. crateName is the name the
@@ -719,7 +721,7 @@ func (r *Resolver) lookupGlobs(s *Scope, name string, ns NS, depth int) Binding 
 			continue
 		}
 		cand := Binding{Ext: g.target.Ext + "::" + name}
-		if r.KnownExternal != nil && r.KnownExternal(cand.Ext) {
+		if r.knownExternal(cand.Ext) {
 			return cand
 		}
 		if ext.IsZero() {
@@ -727,6 +729,16 @@ func (r *Resolver) lookupGlobs(s *Scope, name string, ns NS, depth int) Binding 
 		}
 	}
 	return ext
+}
+
+// knownExternal reports whether a guessed external path is known to the
+// model. A path under the crate's own name is never external: it comes
+// from a local item Warden could not resolve.
+func (r *Resolver) knownExternal(path string) bool {
+	if r.KnownExternal == nil || strings.HasPrefix(path, r.CrateName+"::") {
+		return false
+	}
+	return r.KnownExternal(path)
 }
 
 // lookupFirst resolves the first segment of a path: block scopes, the
@@ -743,7 +755,7 @@ func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Bindin
 			continue
 		}
 		if b := r.lookupIn(sc, name, ns, 0); !b.IsZero() {
-			if b.Ext != "" && isGlobGuess(sc, name, b) && (r.KnownExternal == nil || !r.KnownExternal(b.Ext)) {
+			if b.Ext != "" && isGlobGuess(sc, name, b) && !r.knownExternal(b.Ext) {
 				// An unverified guess through a glob import from another
 				// crate loses to the extern prelude and the std prelude.
 				if c, ok := r.Externs[name]; ok && ns == TypeNS {
