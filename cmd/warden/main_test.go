@@ -120,3 +120,21 @@ macro_rules! m { () => {} }
 		t.Errorf("JSON shape changed: %s", lines[1])
 	}
 }
+
+func TestIOSafetyCommand(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "Cargo.toml", "[package]\nname = \"io\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+	writeFile(t, dir, "src/lib.rs", "use std::os::unix::io::FromRawFd;\npub fn three() -> std::fs::File { unsafe { std::fs::File::from_raw_fd(3) } }\n")
+	code, out, errOut := runCLI(t, "iosafety", "--fail", dir)
+	if code != exitFindings || !strings.Contains(out, "WIO004 forged-literal") || !strings.Contains(out, "fix:") {
+		t.Errorf("iosafety --fail: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "scan", "--format", "json", dir)
+	if code != exitOK || !strings.Contains(out, `"findings": [`) || !strings.Contains(out, `"id": "WIO004"`) {
+		t.Errorf("scan json lacks the finding: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCLI(t, "scan", filepath.Join(dir, "missing"))
+	if code != exitUsage || !strings.Contains(errOut, "Cargo.toml") {
+		t.Errorf("scan of a directory without Cargo.toml: exit %d, stderr %q", code, errOut)
+	}
+}

@@ -227,3 +227,76 @@ func importsCommand() *command {
 		},
 	}
 }
+
+const iosafetyUsage = `Usage: warden iosafety [flags] [PATH]
+
+Prints only the I/O-safety findings of the crate in PATH (default "."):
+safe public APIs that let any caller forge or misuse a raw file
+descriptor, socket or handle, which Rust's I/O safety rule (RFC 3128)
+forbids. Each finding names its check, the function and location, and a
+fix:
+
+  WIO001 raw-handle-param   a public safe fn takes RawFd (or an integer
+                            named like a descriptor) and does I/O on it
+  WIO002 raw-handle-bound   a public safe fn is generic over AsRawFd /
+                            IntoRawFd (RawFd itself satisfies the bound)
+  WIO003 forging-wrapper    a safe fn calls from_raw_fd on a value from
+                            its parameters, a field or arithmetic
+  WIO004 forged-literal     from_raw_fd(3): an I/O object from a literal
+                            (0, 1, 2 reported at low severity)
+
+A finding is suppressed by a comment on its line or just above it that
+gives a reason:
+  // warden:allow(WIO003) the fd comes from systemd socket activation
+Suppressed findings are still listed, with their reason.
+
+Flags: --target, --features, --all-features, --no-default-features,
+--tests and --examples as for "warden scan"; --format text (default) or
+json; --fail exits with status 1 if any finding is not suppressed.
+`
+
+func iosafetyCommand() *command {
+	return &command{
+		name:    "iosafety",
+		summary: "find safe APIs that let callers forge or misuse raw handles (RFC 3128)",
+		usage:   iosafetyUsage,
+		run: func(ctx context.Context, e *env, args []string) error {
+			fs := newFlagSet(e, "iosafety", iosafetyUsage)
+			var cf crateFlags
+			cf.register(fs)
+			fail := fs.Bool("fail", false, "exit 1 on unsuppressed findings")
+			paths, err := parseFlags(fs, args)
+			if err != nil {
+				return err
+			}
+			dir, err := cratePath(paths)
+			if err != nil {
+				return err
+			}
+			if cf.format != "text" && cf.format != "json" {
+				return fmt.Errorf("%w: unknown format %q (text or json)", errUsage, cf.format)
+			}
+			res, err := analysis.Run(ctx, dir, cf.options())
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(e.stdout)
+			if cf.format == "json" {
+				err = report.JSON(out, &analysis.Result{Crate: res.Crate, Findings: res.Findings, Effects: []analysis.Effect{},
+					Functions: []analysis.Function{}, Imports: []analysis.Import{}, Problems: res.Problems, Summary: res.Summary})
+			} else {
+				err = report.IOSafety(out, res)
+			}
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return err
+			}
+			if *fail && res.Summary.Findings > 0 {
+				return errFindings
+			}
+			return nil
+		},
+	}
+}

@@ -5,6 +5,7 @@ package analysis
 
 import (
 	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/iosafety"
 )
 
 // Result is everything Warden found in one crate. Its JSON form (field
@@ -15,7 +16,10 @@ type Result struct {
 	Functions []Function `json:"functions"`
 	Imports   []Import   `json:"imports"`
 	Problems  []Problem  `json:"problems"`
-	Summary   Summary    `json:"summary"`
+	// Findings are the I/O-safety findings (RFC 3128), suppressed ones
+	// included and marked.
+	Findings []iosafety.Finding `json:"findings"`
+	Summary  Summary            `json:"summary"`
 }
 
 // CrateInfo identifies the analysed crate and the configuration used.
@@ -109,4 +113,5 @@ type Summary struct {
 	PublicWithEffects int                        `json:"public_with_effects"`
 	LowConfidence     int                        `json:"low_confidence"`
 	Problems          int                        `json:"problems"`
+	Findings          int                        `json:"findings"` // not suppressed
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/graph"
+	"github.com/wardenrs/warden/internal/iosafety"
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/resolve"
 )
@@ -35,6 +36,9 @@ func Analyze(ctx context.Context, c *load.Crate, model *effects.Model) (*Result,
 		}
 		name := targetCrateName(c, t)
 		r := resolve.New(c, t, name, model.Knows)
+		if t.Kind != "build-script" {
+			res.Findings = append(res.Findings, iosafety.Run(r, model)...)
+		}
 		f := effects.NewFinder(r, model)
 		f.InBuildScript = t.Kind == "build-script"
 		f.Run()
@@ -236,6 +240,11 @@ func summarize(r *Result) Summary {
 			s.LowConfidence++
 		}
 	}
+	for _, f := range r.Findings {
+		if !f.Suppressed {
+			s.Findings++
+		}
+	}
 	for _, f := range r.Functions {
 		if f.Public {
 			s.PublicFunctions++
@@ -259,6 +268,9 @@ func normalize(r *Result) {
 	}
 	if r.Problems == nil {
 		r.Problems = []Problem{}
+	}
+	if r.Findings == nil {
+		r.Findings = []iosafety.Finding{}
 	}
 	if r.Crate.Features == nil {
 		r.Crate.Features = []string{}

@@ -41,6 +41,7 @@ func normalised(r *analysis.Result) analysis.Result {
 	}
 	n.Imports = nonNil(n.Imports)
 	n.Problems = nonNil(n.Problems)
+	n.Findings = nonNil(n.Findings)
 	if n.Summary.ByCapability == nil {
 		n.Summary.ByCapability = map[effects.Capability]int{}
 	}

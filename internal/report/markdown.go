@@ -154,6 +154,8 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 		p.print("\n")
 	}
 
+	markdownIOSafety(p, r)
+
 	p.print("## Security summary\n\n")
 	markdownRisks(p, r, groups)
 	markdownPermissions(p, r, groups)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/wardenrs/warden/internal/iosafety"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -88,6 +89,14 @@ func sample() *analysis.Result {
 			{Kind: "macro", File: "src/log.rs", Line: 30, Col: 5, Msg: "macro tracing::info! from another crate was not expanded"},
 			{Kind: "syntax", File: "src/broken.rs", Line: 3, Col: 12, Msg: "expected `;`, found `}`"},
 			{Kind: "path-escape", File: "src/lib.rs", Line: 7, Col: 1, Msg: "module file ../../etc/x.rs is outside the crate directory; not followed"},
+		},
+		Findings: []iosafety.Finding{
+			{ID: "WIO001", Severity: iosafety.High, Item: "demo::net::write_fd", File: "src/net.rs", Line: 40, Col: 8,
+				Message: "public safe function write_fd takes raw handle `fd: RawFd` and passes it to libc::write (line 41)",
+				Fix:     iosafety.CheckByID("WIO001").Fix},
+			{ID: "WIO003", Severity: iosafety.High, Item: "demo::sys::adopt", File: "src/sys.rs", Line: 9, Col: 14,
+				Message: "safe function adopt calls from_raw_fd on a value from its parameters without taking ownership in its signature",
+				Fix:     iosafety.CheckByID("WIO003").Fix, Suppressed: true, Reason: "fd comes from systemd socket activation"},
 		},
 		Summary: analysis.Summary{
 			Effects: 11,

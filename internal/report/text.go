@@ -134,6 +134,18 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 		}
 	}
 
+	// I/O safety.
+	if len(r.Findings) > 0 {
+		p.printf("\n%s (%d)\n", paint(ansiBold, "I/O safety"), len(r.Findings))
+		for _, f := range r.Findings {
+			sup := ""
+			if f.Suppressed {
+				sup = "  [suppressed: " + clean(f.Reason) + "]"
+			}
+			p.printf("  %s\t%s %s\t%s\t%s%s\n", clean(loc(f.File, f.Line, f.Col)), f.ID, f.Severity, clean(f.Item), clean(f.Message), sup)
+		}
+	}
+
 	// Problems.
 	if len(r.Problems) > 0 {
 		p.printf("\n%s (%d)\n", paint(ansiBold, "Problems"), len(r.Problems))

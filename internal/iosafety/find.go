@@ -1,0 +1,409 @@
+package iosafety
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/resolve"
+	"github.com/wardenrs/warden/internal/syntax"
+)
+
+// Finding is one I/O-safety finding. Its JSON form is part of the scan
+// report's contract.
+type Finding struct {
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	Item     string   `json:"item"` // full path of the function
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Col      int      `json:"col"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+	// Suppressed is set when a "warden:allow(ID) reason" comment covers
+	// the finding; Reason is the reason given.
+	Suppressed bool   `json:"suppressed"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// rawHandleTypes are the canonical raw handle types.
+var rawHandleTypes = map[string]bool{
+	"std::os::fd::RawFd":              true,
+	"std::os::windows::io::RawSocket": true,
+	"std::os::windows::io::RawHandle": true,
+}
+
+// intTypes are integer types that carry descriptors in older APIs.
+var intTypes = map[string]bool{
+	"libc::c_int": true, "std::os::raw::c_int": true, "std::ffi::c_int": true, "i32": true,
+	"libc::SOCKET": true, "u64": true, "usize": true,
+}
+
+var descriptorName = regexp.MustCompile(`(^|_)(fd|fds|sock|sockfd|socket|handle|raw_fd)($|_)`)
+
+// rawTraits are the traits that RawFd itself implements.
+var rawTraits = map[string]bool{
+	"std::os::fd::AsRawFd": true, "std::os::fd::IntoRawFd": true,
+	"std::os::windows::io::AsRawSocket": true, "std::os::windows::io::IntoRawSocket": true,
+	"std::os::windows::io::AsRawHandle": true, "std::os::windows::io::IntoRawHandle": true,
+}
+
+var forgers = map[string]bool{"from_raw_fd": true, "from_raw_socket": true, "from_raw_handle": true, "borrow_raw": true}
+
+var fromRawTraits = map[string]bool{
+	"std::os::fd::FromRawFd": true, "std::os::windows::io::FromRawSocket": true, "std::os::windows::io::FromRawHandle": true,
+}
+
+// Run checks every function of a resolved target.
+func Run(r *resolve.Resolver, model *effects.Model) []Finding {
+	c := &checker{r: r, model: model}
+	for _, s := range r.Scopes {
+		public := modulePublic(s)
+		for _, it := range s.Items {
+			switch it := it.(type) {
+			case *syntax.FnItem:
+				path := s.Path + "::" + it.Name.Name
+				c.fn(s, it, path, "", public && isPub(it.Vis) || r.PubReexports[path], false)
+			case *syntax.ImplItem:
+				self := r.TypePath(s, it.SelfType)
+				if self == "" {
+					self = s.Path + "::{impl}"
+				}
+				fromRaw := false
+				if it.Trait != nil {
+					fromRaw = fromRawTraits[effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)]
+				}
+				for _, ai := range it.Items {
+					if fn, ok := ai.(*syntax.FnItem); ok {
+						pub := public && (isPub(fn.Vis) || it.Trait != nil)
+						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw)
+					}
+				}
+			}
+		}
+	}
+	return c.out
+}
+
+type checker struct {
+	r     *resolve.Resolver
+	model *effects.Model
+	out   []Finding
+}
+
+func isPub(v *syntax.Visibility) bool { return v != nil && v.Kind == syntax.VisPub }
+
+func modulePublic(s *resolve.Scope) bool {
+	for m := s.Module; m != nil && m.Parent != nil; m = m.Parent {
+		if m.Decl == nil || m.Decl.Vis == nil || m.Decl.Vis.Kind != syntax.VisPub {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *checker) report(id string, pos syntax.Pos, item, format string, args ...any) {
+	chk := CheckByID(id)
+	fset := c.r.Crate.Fset
+	p := fset.Position(pos)
+	f := Finding{ID: id, Severity: chk.Severity, Item: item, File: rel(c.r.Crate.Dir, p.Filename), Line: p.Line, Col: p.Column,
+		Message: fmt.Sprintf(format, args...), Fix: chk.Fix}
+	if id == "WIO004" && strings.Contains(f.Message, "standard stream") {
+		f.Severity = Low
+	}
+	if file := fset.File(pos); file != nil {
+		f.Suppressed, f.Reason = suppressed(file.Src, p.Line, id)
+	}
+	c.out = append(c.out, f)
+}
+
+func rel(dir, name string) string {
+	if r, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return name
+}
+
+var allowRE = regexp.MustCompile(`warden:allow\(([A-Z0-9, ]+)\)\s*:?\s*(.*)`)
+
+// suppressed looks for "// warden:allow(ID) reason" on the finding's
+// line or in the comment lines just above it. A suppression without a
+// reason does not count.
+func suppressed(src string, line int, id string) (bool, string) {
+	lines := strings.Split(src, "\n")
+	for l := line - 1; l >= 0 && l >= line-4 && l < len(lines); l-- {
+		text := strings.TrimSpace(lines[l])
+		if l != line-1 && !strings.HasPrefix(text, "//") && !strings.HasPrefix(text, "#[") {
+			break
+		}
+		m := allowRE.FindStringSubmatch(text)
+		if m == nil {
+			continue
+		}
+		for _, got := range strings.Split(m[1], ",") {
+			if strings.TrimSpace(got) == id {
+				reason := strings.TrimSpace(m[2])
+				return reason != "", reason
+			}
+		}
+	}
+	return false, ""
+}
+
+// fn checks one function. fromRawImpl marks methods of FromRawFd-style
+// impls, which are unsafe by the trait's contract.
+func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, public, fromRawImpl bool) {
+	if fn.Body == nil || !load.Enabled(c.r.Crate.Cfg, c.r.Crate.Fset, fn, nil) {
+		return
+	}
+	scope := s
+	if self != "" {
+		scope = c.r.NewBlockScope(s, path, nil)
+		scope.SelfType = self
+	}
+	safe := !fn.Sig.Unsafe && !fromRawImpl
+	params := map[string]string{} // name -> canonical type
+	for _, p := range fn.Sig.Params {
+		if ip, ok := p.Pat.(*syntax.IdentPat); ok && p.Type != nil {
+			params[ip.Name.Name] = effects.Canonical(c.r.TypePath(scope, p.Type))
+		}
+	}
+	if safe && public {
+		c.rawParam(scope, fn, path, params)
+		c.rawBound(scope, fn, path)
+	}
+	c.forging(scope, fn, path, params, safe)
+}
+
+// rawParam is WIO001.
+func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, params map[string]string) {
+	raw := map[string]bool{}
+	for name, t := range params {
+		if rawHandleTypes[t] || intTypes[t] && descriptorName.MatchString(name) {
+			raw[name] = true
+		}
+	}
+	if len(raw) == 0 {
+		return
+	}
+	reported := map[string]bool{}
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok {
+			return true
+		}
+		pe, ok := call.Fun.(*syntax.PathExpr)
+		if !ok {
+			return true
+		}
+		for _, a := range call.Args {
+			name := rootIdent(a)
+			if !raw[name] || reported[name] {
+				continue
+			}
+			res := c.r.ResolvePath(s, pe.Path, resolve.ValueNS)
+			if res.Def != nil {
+				continue // the crate's own function (nix calling nix)
+			}
+			callee := res.Path
+			rule := c.model.Lookup(callee)
+			// Calls into system crates; from_raw_* on a parameter is
+			// reported once, as a forging wrapper (WIO003).
+			if rule == nil || rule.Cap != effects.System {
+				continue
+			}
+			reported[name] = true
+			c.report("WIO001", fn.Name.Pos(), path, "public safe function %s takes raw handle `%s: %s` and passes it to %s (line %d)",
+				fn.Name.Name, name, short(params[name]), effects.Canonical(callee), c.r.Crate.Fset.Position(call.Pos()).Line)
+		}
+		return true
+	})
+}
+
+func short(t string) string {
+	if i := strings.LastIndex(t, "::"); i >= 0 {
+		return t[i+2:]
+	}
+	return t
+}
+
+// rootIdent returns the variable an argument expression is (through
+// casts, references, parentheses and .into()/.try_into()), or "".
+func rootIdent(x syntax.Expr) string {
+	for i := 0; i < 8; i++ {
+		switch e := x.(type) {
+		case *syntax.PathExpr:
+			if len(e.Path.Segments) == 1 && e.Path.QSelf == nil {
+				return e.Path.Segments[0].Name.Name
+			}
+			return ""
+		case *syntax.CastExpr:
+			x = e.X
+		case *syntax.ParenExpr:
+			x = e.X
+		case *syntax.RefExpr:
+			x = e.X
+		case *syntax.MethodCallExpr:
+			switch e.Name.Name {
+			case "into", "try_into", "clone", "unwrap":
+				x = e.Recv
+			default:
+				return ""
+			}
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// rawBound is WIO002.
+func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string) {
+	var bounded []string
+	check := func(bounds []syntax.Bound, what string) {
+		for _, b := range bounds {
+			tb, ok := b.(*syntax.TraitBound)
+			if !ok || tb.Path == nil || tb.Maybe {
+				continue
+			}
+			t := effects.Canonical(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)
+			if rawTraits[t] {
+				bounded = append(bounded, what+": "+short(t))
+			}
+		}
+	}
+	if g := fn.Sig.Generics; g != nil {
+		for _, p := range g.Params {
+			check(p.Bounds, p.Name.Name)
+		}
+		for _, w := range g.Where {
+			check(w.Bounds, "where clause")
+		}
+	}
+	for _, p := range fn.Sig.Params {
+		if it, ok := p.Type.(*syntax.ImplTraitType); ok {
+			name := "parameter"
+			if ip, ok := p.Pat.(*syntax.IdentPat); ok {
+				name = ip.Name.Name
+			}
+			check(it.Bounds, name)
+		}
+	}
+	if len(bounded) == 0 {
+		return
+	}
+	uses := false
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		if m, ok := n.(*syntax.MethodCallExpr); ok && strings.HasPrefix(m.Name.Name, "as_raw_") || ok && strings.HasPrefix(m.Name.Name, "into_raw_") {
+			uses = true
+		}
+		return !uses
+	})
+	if !uses {
+		return
+	}
+	c.report("WIO002", fn.Name.Pos(), path, "public safe function %s is generic over %s, which any raw integer handle satisfies, and uses the raw handle",
+		fn.Name.Name, strings.Join(bounded, ", "))
+}
+
+// forging is WIO003 and WIO004: from_raw_* calls.
+func (c *checker) forging(s *resolve.Scope, fn *syntax.FnItem, path string, params map[string]string, safe bool) {
+	var visit func(n syntax.Node, inUnsafe bool)
+	visit = func(root syntax.Node, inUnsafe bool) {
+		syntax.Inspect(root, func(n syntax.Node) bool {
+			if b, ok := n.(*syntax.BlockExpr); ok && b.Unsafe && !inUnsafe && n != root {
+				visit(b, true)
+				return false
+			}
+			call, ok := n.(*syntax.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			pe, ok := call.Fun.(*syntax.PathExpr)
+			if !ok || len(pe.Path.Segments) == 0 {
+				return true
+			}
+			name := pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name
+			if !forgers[name] {
+				return true
+			}
+			arg := call.Args[0]
+			if lit, ok := intLiteral(arg); ok {
+				what := "descriptor " + lit
+				if lit == "0" || lit == "1" || lit == "2" {
+					what = "standard stream " + lit
+				}
+				c.report("WIO004", call.Pos(), path, "%s(%s) forges an I/O object from the %s", name, lit, what)
+				return true
+			}
+			if safe && inUnsafe && derivesFromInput(arg, params) {
+				c.report("WIO003", call.Pos(), path, "safe function %s calls %s on a value from its %s without taking ownership in its signature",
+					fn.Name.Name, name, inputKind(arg, params))
+			}
+			return true
+		})
+	}
+	visit(fn.Body, false)
+}
+
+func intLiteral(x syntax.Expr) (string, bool) {
+	for i := 0; i < 4; i++ {
+		switch e := x.(type) {
+		case *syntax.ParenExpr:
+			x = e.X
+		case *syntax.CastExpr:
+			x = e.X
+		case *syntax.LitExpr:
+			if e.Kind == syntax.Int {
+				return strings.TrimRightFunc(e.Value, func(r rune) bool { return r >= 'a' && r <= 'z' }), true
+			}
+			return "", false
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// derivesFromInput reports whether an argument comes from the
+// function's parameters, a field or arithmetic, as opposed to a handle
+// the function just obtained (libc::socket(..)) or an ownership transfer
+// (x.into_raw_fd()).
+func derivesFromInput(x syntax.Expr, params map[string]string) bool {
+	found := false
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		switch e := n.(type) {
+		case *syntax.MethodCallExpr:
+			if strings.HasPrefix(e.Name.Name, "into_raw_") {
+				return false // ownership transferred
+			}
+		case *syntax.CallExpr:
+			return false // a fresh handle from a call
+		case *syntax.FieldExpr:
+			found = true
+		case *syntax.BinaryExpr:
+			found = true
+		case *syntax.PathExpr:
+			if len(e.Path.Segments) == 1 {
+				if _, ok := params[e.Path.Segments[0].Name.Name]; ok {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func inputKind(x syntax.Expr, params map[string]string) string {
+	switch x.(type) {
+	case *syntax.FieldExpr:
+		return "fields"
+	case *syntax.BinaryExpr:
+		return "arithmetic"
+	}
+	return "parameters"
+}

@@ -1,0 +1,108 @@
+package iosafety
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/resolve"
+)
+
+func runOn(t *testing.T, src string) []Finding {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"Cargo.toml": "[package]\nname = \"io\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nlibc = \"0.2\"\n",
+		"src/lib.rs": src,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := load.Load(context.Background(), dir, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := effects.Builtin()
+	r := resolve.New(c, c.Targets[0], c.Name, m.Knows)
+	return Run(r, m)
+}
+
+func summary(fs []Finding) string {
+	var out []string
+	for _, f := range fs {
+		s := f.ID + "@" + f.Item
+		if f.Suppressed {
+			s += "(suppressed)"
+		}
+		if f.Severity == Low {
+			s += "(low)"
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func TestChecks(t *testing.T) {
+	const header = "use std::os::unix::io::{AsRawFd, FromRawFd, RawFd, AsFd, BorrowedFd, OwnedFd, IntoRawFd};\nuse std::fs::File;\n"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"raw param to libc", `pub fn write_to(fd: RawFd, b: &[u8]) -> isize { unsafe { libc::write(fd, b.as_ptr() as *const _, b.len()) } }`,
+			"WIO001@io::write_to"},
+		{"c_int named fd", `pub fn close_it(fd: libc::c_int) { unsafe { libc::close(fd); } }`, "WIO001@io::close_it"},
+		{"c_int not a descriptor", `pub fn sleep_for(secs: libc::c_int) { unsafe { libc::sleep(secs as u32); } }`, ""},
+		{"private fn is not an API", `fn write_to(fd: RawFd) { unsafe { libc::close(fd); } }`, ""},
+		{"unsafe fn with safety doc", "/// # Safety\n/// fd must be owned.\npub unsafe fn adopt(fd: RawFd) -> File { File::from_raw_fd(fd) }", ""},
+		{"forging wrapper", `pub fn adopt(fd: RawFd) -> File { unsafe { File::from_raw_fd(fd) } }`, "WIO003@io::adopt"},
+		{"forging from field", "pub struct S { fd: RawFd }\nimpl S { pub fn file(&self) -> File { unsafe { File::from_raw_fd(self.fd) } } }",
+			"WIO003@io::S::file"},
+		{"ownership transfer is fine", `pub fn conv(o: OwnedFd) -> File { unsafe { File::from_raw_fd(o.into_raw_fd()) } }`, ""},
+		{"fresh handle is fine", `pub fn make() -> File { unsafe { let fd = libc::dup(0); File::from_raw_fd(libc::dup(fd)) } }`, ""},
+		{"forged literal", `pub fn three() -> File { unsafe { File::from_raw_fd(3) } }`, "WIO004@io::three"},
+		{"stdio literal is low", `fn out() -> File { unsafe { File::from_raw_fd(1) } }`, "WIO004@io::out(low)"},
+		{"raw bound", `pub fn show<T: AsRawFd>(t: &T) -> i32 { t.as_raw_fd() }`, "WIO002@io::show"},
+		{"raw bound in where", `pub fn show<T>(t: &T) -> i32 where T: AsRawFd { t.as_raw_fd() }`, "WIO002@io::show"},
+		{"impl AsRawFd param", `pub fn show(t: impl AsRawFd) -> i32 { t.as_raw_fd() }`, "WIO002@io::show"},
+		{"AsFd bound is fine", `pub fn show<T: AsFd>(t: &T) -> BorrowedFd<'_> { t.as_fd() }`, ""},
+		{"FromRawFd impl is fine", "pub struct W(File);\nimpl FromRawFd for W { unsafe fn from_raw_fd(fd: RawFd) -> Self { W(File::from_raw_fd(fd)) } }", ""},
+		{"AsRawFd impl on owner is fine", "pub struct W(File);\nimpl AsRawFd for W { fn as_raw_fd(&self) -> RawFd { self.0.as_raw_fd() } }", ""},
+		{"std File use is fine", `pub fn open() -> std::io::Result<File> { File::open("x") }`, ""},
+		{"suppressed with reason", "pub fn adopt(fd: RawFd) -> File {\n    // warden:allow(WIO003) fd comes from systemd socket activation\n    unsafe { File::from_raw_fd(fd) }\n}",
+			"WIO003@io::adopt(suppressed)"},
+		{"suppression needs a reason", "pub fn adopt(fd: RawFd) -> File {\n    // warden:allow(WIO003)\n    unsafe { File::from_raw_fd(fd) }\n}",
+			"WIO003@io::adopt"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := summary(runOn(t, header+tc.src))
+			if got != tc.want {
+				t.Errorf("findings = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckRegistry(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Checks {
+		if seen[c.ID] || c.Name == "" || c.Explain == "" || c.Fix == "" || !strings.Contains(c.Explain, "RFC 3128") {
+			t.Errorf("check %s is incomplete or duplicated", c.ID)
+		}
+		seen[c.ID] = true
+	}
+	if CheckByID("WIO001") == nil || CheckByID("nope") != nil {
+		t.Error("CheckByID")
+	}
+}
