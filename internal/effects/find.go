@@ -161,7 +161,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 				if !load.Enabled(f.R.Crate.Cfg, f.fset(), fn, nil) {
 					continue
 				}
-				pub := public && (isPub(fn.Vis) || it.Trait != nil) || f.R.PubReexports[self]
+				pub := (public || f.R.PubReexports[self]) && (isPub(fn.Vis) || it.Trait != nil)
 				fnf := f.fn(self+"::"+fn.Name.Name, pub, fn.Name.Pos())
 				f.body(s, fnf, fn, self, c)
 			}

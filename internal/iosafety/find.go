@@ -66,20 +66,27 @@ func Run(r *resolve.Resolver, model *effects.Model) []Finding {
 			switch it := it.(type) {
 			case *syntax.FnItem:
 				path := s.Path + "::" + it.Name.Name
-				c.fn(s, it, path, "", public && isPub(it.Vis) || r.PubReexports[path], false)
+				c.fn(s, it, path, "", public && isPub(it.Vis) || r.PubReexports[path], false, nil)
 			case *syntax.ImplItem:
 				self := r.TypePath(s, it.SelfType)
 				if self == "" {
 					self = s.Path + "::{impl}"
 				}
-				fromRaw := false
+				fromRaw, asRaw := false, false
 				if it.Trait != nil {
-					fromRaw = fromRawTraits[effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)]
+					t := effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)
+					fromRaw = fromRawTraits[t]
+					// impl AsRawFd for Owner { fn as_raw_fd(&self) }: the
+					// accessor is how an owner lends its handle.
+					asRaw = rawTraits[t]
+				}
+				if asRaw {
+					continue
 				}
 				for _, ai := range it.Items {
 					if fn, ok := ai.(*syntax.FnItem); ok {
-						pub := public && (isPub(fn.Vis) || it.Trait != nil)
-						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw)
+						pub := (public || r.PubReexports[self]) && (isPub(fn.Vis) || it.Trait != nil)
+						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw, it.Generics)
 					}
 				}
 			}
@@ -155,7 +162,9 @@ func suppressed(src string, line int, id string) (bool, string) {
 
 // fn checks one function. fromRawImpl marks methods of FromRawFd-style
 // impls, which are unsafe by the trait's contract.
-func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, public, fromRawImpl bool) {
+// implGenerics are the generics of the enclosing impl block, whose
+// bounds (impl<T: AsRawFd> AsyncFd<T>) constrain the method too.
+func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, public, fromRawImpl bool, implGenerics *syntax.Generics) {
 	if fn.Body == nil || !load.Enabled(c.r.Crate.Cfg, c.r.Crate.Fset, fn, nil) {
 		return
 	}
@@ -173,7 +182,7 @@ func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, pub
 	}
 	if safe && public {
 		c.rawParam(scope, fn, path, params)
-		c.rawBound(scope, fn, path)
+		c.rawBound(scope, fn, path, implGenerics)
 	}
 	c.forging(scope, fn, path, params, safe)
 }
@@ -261,8 +270,9 @@ func rootIdent(x syntax.Expr) string {
 }
 
 // rawBound is WIO002.
-func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string) {
+func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, implGenerics *syntax.Generics) {
 	var bounded []string
+	boundedParams := map[string]bool{} // generic parameters with a raw bound
 	check := func(bounds []syntax.Bound, what string) {
 		for _, b := range bounds {
 			tb, ok := b.(*syntax.TraitBound)
@@ -270,17 +280,26 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string) {
 				continue
 			}
 			t := effects.Canonical(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)
-			if rawTraits[t] {
+			if rawTraits[t] && !boundedParams[what+": "+short(t)] {
 				bounded = append(bounded, what+": "+short(t))
+				boundedParams[what+": "+short(t)] = true
+				boundedParams[what] = true
 			}
 		}
 	}
-	if g := fn.Sig.Generics; g != nil {
+	for _, g := range []*syntax.Generics{implGenerics, fn.Sig.Generics} {
+		if g == nil {
+			continue
+		}
 		for _, p := range g.Params {
 			check(p.Bounds, p.Name.Name)
 		}
 		for _, w := range g.Where {
-			check(w.Bounds, "where clause")
+			name := "where clause"
+			if pt, ok := w.Type.(*syntax.PathType); ok && len(pt.Path.Segments) == 1 {
+				name = pt.Path.Segments[0].Name.Name
+			}
+			check(w.Bounds, name)
 		}
 	}
 	for _, p := range fn.Sig.Params {
@@ -295,7 +314,23 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string) {
 	if len(bounded) == 0 {
 		return
 	}
+	// The API accepts a raw-bounded value (a parameter of type T or &T),
+	// or the body turns one into a raw handle.
 	uses := false
+	for _, p := range fn.Sig.Params {
+		t := p.Type
+		if rt, ok := t.(*syntax.RefType); ok {
+			t = rt.Elem
+		}
+		if pt, ok := t.(*syntax.PathType); ok && len(pt.Path.Segments) == 1 && boundedParams[pt.Path.Segments[0].Name.Name] {
+			uses = true
+		}
+		if _, ok := t.(*syntax.ImplTraitType); ok && p.Type != nil {
+			if ip, ok := p.Pat.(*syntax.IdentPat); ok && boundedParams[ip.Name.Name] {
+				uses = true
+			}
+		}
+	}
 	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
 		if m, ok := n.(*syntax.MethodCallExpr); ok && strings.HasPrefix(m.Name.Name, "as_raw_") || ok && strings.HasPrefix(m.Name.Name, "into_raw_") {
 			uses = true

@@ -75,6 +75,7 @@ func TestChecks(t *testing.T) {
 		{"raw bound", `pub fn show<T: AsRawFd>(t: &T) -> i32 { t.as_raw_fd() }`, "WIO002@io::show"},
 		{"raw bound in where", `pub fn show<T>(t: &T) -> i32 where T: AsRawFd { t.as_raw_fd() }`, "WIO002@io::show"},
 		{"impl AsRawFd param", `pub fn show(t: impl AsRawFd) -> i32 { t.as_raw_fd() }`, "WIO002@io::show"},
+		{"bound on the impl", "pub struct A<T> { t: T }\nimpl<T: AsRawFd> A<T> { pub fn new(t: T) -> Self { let _fd = t.as_raw_fd(); A { t } } }", "WIO002@io::A::new"},
 		{"AsFd bound is fine", `pub fn show<T: AsFd>(t: &T) -> BorrowedFd<'_> { t.as_fd() }`, ""},
 		{"FromRawFd impl is fine", "pub struct W(File);\nimpl FromRawFd for W { unsafe fn from_raw_fd(fd: RawFd) -> Self { W(File::from_raw_fd(fd)) } }", ""},
 		{"AsRawFd impl on owner is fine", "pub struct W(File);\nimpl AsRawFd for W { fn as_raw_fd(&self) -> RawFd { self.0.as_raw_fd() } }", ""},
