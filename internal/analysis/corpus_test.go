@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/wardenrs/warden/internal/corpus"
+	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/load"
 )
 
@@ -41,6 +42,10 @@ func corpusCrates(tb testing.TB) []corpus.Crate {
 // scanAll analyses crates on all cores and returns results in input
 // order.
 func scanAll(ctx context.Context, crates []corpus.Crate, opt load.Options) ([]*Result, []error) {
+	return scanAllWith(ctx, crates, opt, Options{})
+}
+
+func scanAllWith(ctx context.Context, crates []corpus.Crate, opt load.Options, aopt Options) ([]*Result, []error) {
 	results := make([]*Result, len(crates))
 	errs := make([]error, len(crates))
 	work := make(chan int)
@@ -50,7 +55,12 @@ func scanAll(ctx context.Context, crates []corpus.Crate, opt load.Options) ([]*R
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i], errs[i] = Run(ctx, crates[i].Dir, opt)
+				c, err := load.Load(ctx, crates[i].Dir, opt)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				results[i], errs[i] = Analyze(ctx, c, effects.Builtin(), aopt)
 			}
 		}()
 	}
@@ -162,8 +172,16 @@ func TestGoldenScans(t *testing.T) {
 }
 
 // BenchmarkScanCorpus scans every corpus crate on all cores (default
-// features). Compare with BenchmarkParseCorpus in internal/syntax.
-func BenchmarkScanCorpus(b *testing.B) {
+// features). Compare with BenchmarkParseCorpus in internal/syntax, and
+// with BenchmarkScanCorpusNoIOSafety for the cost of the I/O-safety
+// checks.
+func BenchmarkScanCorpus(b *testing.B) { benchScan(b, Options{}) }
+
+// BenchmarkScanCorpusNoIOSafety is BenchmarkScanCorpus without the
+// I/O-safety checks.
+func BenchmarkScanCorpusNoIOSafety(b *testing.B) { benchScan(b, Options{NoIOSafety: true}) }
+
+func benchScan(b *testing.B, aopt Options) {
 	crates := corpusCrates(b)
 	var bytes int64
 	for _, c := range crates {
@@ -177,6 +195,6 @@ func BenchmarkScanCorpus(b *testing.B) {
 	b.SetBytes(bytes)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		scanAll(context.Background(), crates, load.Options{})
+		scanAllWith(context.Background(), crates, load.Options{}, aopt)
 	}
 }

@@ -19,7 +19,9 @@ type Result struct {
 	// Findings are the I/O-safety findings (RFC 3128), suppressed ones
 	// included and marked.
 	Findings []iosafety.Finding `json:"findings"`
-	Summary  Summary            `json:"summary"`
+	// Adoption summarises the library's use of I/O-safe types.
+	Adoption iosafety.Adoption `json:"io_safety_adoption"`
+	Summary  Summary           `json:"summary"`
 }
 
 // CrateInfo identifies the analysed crate and the configuration used.

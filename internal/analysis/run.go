@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -21,11 +22,17 @@ func Run(ctx context.Context, dir string, opt load.Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Analyze(ctx, c, effects.Builtin())
+	return Analyze(ctx, c, effects.Builtin(), Options{})
+}
+
+// Options tune the analysis.
+type Options struct {
+	// NoIOSafety skips the I/O-safety checks (used to measure their cost).
+	NoIOSafety bool
 }
 
 // Analyze runs the analysis on a loaded crate with a capability model.
-func Analyze(ctx context.Context, c *load.Crate, model *effects.Model) (*Result, error) {
+func Analyze(ctx context.Context, c *load.Crate, model *effects.Model, opt Options) (*Result, error) {
 	res := &Result{Crate: crateInfo(c)}
 	g := graph.New()
 	var funcs []*effects.Func
@@ -36,8 +43,11 @@ func Analyze(ctx context.Context, c *load.Crate, model *effects.Model) (*Result,
 		}
 		name := targetCrateName(c, t)
 		r := resolve.New(c, t, name, model.Knows)
-		if t.Kind != "build-script" {
+		if t.Kind != "build-script" && !opt.NoIOSafety {
 			res.Findings = append(res.Findings, iosafety.Run(r, model)...)
+			if t.Kind == "lib" || res.Adoption.ImplAsFd == nil {
+				res.Adoption = iosafety.Adopt(r)
+			}
 		}
 		f := effects.NewFinder(r, model)
 		f.InBuildScript = t.Kind == "build-script"
@@ -110,6 +120,7 @@ func Analyze(ctx context.Context, c *load.Crate, model *effects.Model) (*Result,
 	for _, p := range c.Problems {
 		res.Problems = append(res.Problems, Problem{Kind: p.Kind, File: relFile(c, p.Pos.Filename), Line: p.Pos.Line, Col: p.Pos.Column, Msg: p.Msg})
 	}
+	res.Findings = dedupFindings(res.Findings)
 	sortEffects(res.Effects)
 	res.Summary = summarize(res)
 	normalize(res)
@@ -213,6 +224,21 @@ func imports(c *load.Crate, r *resolve.Resolver) []Import {
 		}
 		return out[i].Line < out[j].Line
 	})
+	return out
+}
+
+// dedupFindings drops findings reported twice (a module shared by the
+// library and a binary target).
+func dedupFindings(fs []iosafety.Finding) []iosafety.Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := fmt.Sprintf("%s %s:%d:%d", f.ID, f.File, f.Line, f.Col)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
 	return out
 }
 

@@ -65,6 +65,24 @@ var Checks = []Check{
 		Fix: "Use std::io::stdin()/stdout()/stderr() (or their as_fd()) for standard streams; otherwise obtain " +
 			"the handle from the API that opened it and keep it as OwnedFd.",
 	},
+	{
+		ID: "WIO005", Name: "escaping-borrow", Severity: Medium,
+		Explain: "The raw handle returned by as_raw_fd() (or as_raw_socket/as_raw_handle) outlives its owner: " +
+			"it is returned or stored while the owning value is a local that is dropped at the end of the " +
+			"function, or used after the owner was dropped. RFC 3128 treats such a handle like a dangling " +
+			"pointer: the descriptor number may already be closed, or reused for another resource.",
+		Fix: "Keep the owner alive as long as the handle is used: return or store the owner (OwnedFd, File, ...) " +
+			"or a BorrowedFd<'_> tied to it, or transfer ownership with into_raw_fd() when the handle must outlive it.",
+	},
+	{
+		ID: "WIO006", Name: "double-close-or-leak", Severity: High,
+		Explain: "close() is called on the raw handle of a value that still owns it, so the handle is closed " +
+			"again when the owner is dropped (a double close can close an unrelated descriptor that reused the " +
+			"number); or into_raw_fd() gives up ownership and the result is discarded, leaking the handle. " +
+			"RFC 3128: exactly one owner closes a handle, once.",
+		Fix: "Drop the owner instead of calling close (or call into_raw_fd() and close that); re-own the result " +
+			"of into_raw_fd() with OwnedFd::from_raw_fd (or pass it to an API that takes ownership).",
+	},
 }
 
 // CheckByID returns the check with the given id, or nil.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/effects"
@@ -180,11 +181,35 @@ func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, pub
 			params[ip.Name.Name] = effects.Canonical(c.r.TypePath(scope, p.Type))
 		}
 	}
+	// One cheap pass decides which checks can apply: most functions
+	// never touch a raw handle, and then only WIO001/WIO002 look further.
+	var asRaw, intoRaw, forger bool
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		switch e := n.(type) {
+		case *syntax.MethodCallExpr:
+			name := e.Name.Name
+			asRaw = asRaw || strings.HasPrefix(name, "as_raw_")
+			intoRaw = intoRaw || strings.HasPrefix(name, "into_raw_")
+		case *syntax.Path:
+			if k := len(e.Segments); k > 0 {
+				forger = forger || forgers[e.Segments[k-1].Name.Name]
+			}
+		}
+		return true
+	})
 	if safe && public {
 		c.rawParam(scope, fn, path, params)
 		c.rawBound(scope, fn, path, implGenerics)
 	}
-	c.forging(scope, fn, path, params, safe)
+	if forger {
+		c.forging(scope, fn, path, params, safe)
+	}
+	if asRaw {
+		c.escapes(fn, path, params)
+	}
+	if asRaw || intoRaw {
+		c.closeOrLeak(scope, fn, path)
+	}
 }
 
 // rawParam is WIO001.
@@ -441,4 +466,321 @@ func inputKind(x syntax.Expr, params map[string]string) string {
 		return "arithmetic"
 	}
 	return "parameters"
+}
+
+// borrowsRaw reports whether x is owner.as_raw_*() and returns the
+// owner's variable name ("" if the owner is not a plain variable).
+func borrowsRaw(x syntax.Expr) (owner string, ok bool) {
+	for i := 0; i < 4; i++ {
+		switch e := x.(type) {
+		case *syntax.ParenExpr:
+			x = e.X
+		case *syntax.CastExpr:
+			x = e.X
+		case *syntax.MethodCallExpr:
+			if !strings.HasPrefix(e.Name.Name, "as_raw_") || len(e.Args) != 0 {
+				return "", false
+			}
+			return rootIdent(e.Recv), true
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// escapes is WIO005: the raw handle of a local owner returned, stored in
+// a struct literal, or used after drop(owner).
+func (c *checker) escapes(fn *syntax.FnItem, path string, params map[string]string) {
+	locals := map[string]bool{} // let-bound owners, dropped at the end of the function
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		if ls, ok := n.(*syntax.LetStmt); ok {
+			if ip, ok := ls.Pat.(*syntax.IdentPat); ok && ls.Init != nil {
+				if _, isRaw := borrowsRaw(ls.Init); !isRaw {
+					locals[ip.Name.Name] = true
+				}
+			}
+		}
+		return true
+	})
+	if len(locals) == 0 {
+		return
+	}
+	report := func(x syntax.Expr, how string) {
+		owner, ok := borrowsRaw(x)
+		if ok && locals[owner] {
+			c.report("WIO005", x.Pos(), path, "%s: the raw handle of local `%s` %s, but `%s` is dropped when %s returns",
+				fn.Name.Name, owner, how, owner, fn.Name.Name)
+		}
+	}
+	// Tail expression and return statements.
+	if n := len(fn.Body.Stmts); n > 0 {
+		if es, ok := fn.Body.Stmts[n-1].(*syntax.ExprStmt); ok && !es.Semi {
+			report(es.X, "is returned")
+		}
+	}
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		switch e := n.(type) {
+		case *syntax.ReturnExpr:
+			if e.X != nil {
+				report(e.X, "is returned")
+			}
+		case *syntax.StructExpr:
+			for _, f := range e.Fields {
+				if f.X != nil {
+					report(f.X, "is stored in field `"+f.Name.Name+"`")
+				}
+			}
+		case *syntax.ClosureExpr:
+			return false
+		}
+		return true
+	})
+	c.useAfterDrop(fn, path)
+}
+
+// useAfterDrop finds "let fd = owner.as_raw_fd(); ... drop(owner); ...
+// use of fd" within one block.
+func (c *checker) useAfterDrop(fn *syntax.FnItem, path string) {
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		b, ok := n.(*syntax.BlockExpr)
+		if !ok {
+			return true
+		}
+		raw := map[string]string{} // fd variable -> owner
+		dropped := map[string]bool{}
+		for _, st := range b.Stmts {
+			switch st := st.(type) {
+			case *syntax.LetStmt:
+				if ip, ok := st.Pat.(*syntax.IdentPat); ok && st.Init != nil {
+					if owner, ok := borrowsRaw(st.Init); ok && owner != "" {
+						raw[ip.Name.Name] = owner
+					}
+				}
+			case *syntax.ExprStmt:
+				if call, ok := st.X.(*syntax.CallExpr); ok && len(call.Args) == 1 {
+					if pe, ok := call.Fun.(*syntax.PathExpr); ok && len(pe.Path.Segments) > 0 &&
+						pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name == "drop" {
+						dropped[rootIdent(call.Args[0])] = true
+						continue
+					}
+				}
+			}
+			syntax.Inspect(st, func(m syntax.Node) bool {
+				pe, ok := m.(*syntax.PathExpr)
+				if !ok || len(pe.Path.Segments) != 1 {
+					return true
+				}
+				v := pe.Path.Segments[0].Name.Name
+				if owner := raw[v]; owner != "" && dropped[owner] {
+					c.report("WIO005", pe.Pos(), path, "%s: `%s` (the raw handle of `%s`) is used after `%s` was dropped",
+						fn.Name.Name, v, owner, owner)
+					delete(raw, v)
+				}
+				return true
+			})
+		}
+		return true
+	})
+}
+
+// closers are the functions that close a raw descriptor.
+var closers = map[string]bool{
+	"libc::close": true, "nix::unistd::close": true, "rustix::io::close": true, "libc::closesocket": true,
+	"windows_sys::Win32::Foundation::CloseHandle": true, "winapi::um::handleapi::CloseHandle": true,
+}
+
+// closeOrLeak is WIO006.
+func (c *checker) closeOrLeak(s *resolve.Scope, fn *syntax.FnItem, path string) {
+	forgotten := map[string]bool{}
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) == 1 {
+			if pe, ok := call.Fun.(*syntax.PathExpr); ok && len(pe.Path.Segments) > 0 &&
+				pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name == "forget" {
+				forgotten[rootIdent(call.Args[0])] = true
+			}
+		}
+		return true
+	})
+	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+		switch e := n.(type) {
+		case *syntax.CallExpr:
+			pe, ok := e.Fun.(*syntax.PathExpr)
+			if !ok || len(e.Args) != 1 {
+				return true
+			}
+			res := c.r.ResolvePath(s, pe.Path, resolve.ValueNS)
+			if res.Def != nil || !closers[effects.Canonical(res.Path)] {
+				return true
+			}
+			if owner, ok := borrowsRaw(e.Args[0]); ok && !forgotten[owner] {
+				who := "a value"
+				if owner != "" {
+					who = "`" + owner + "`"
+				}
+				c.report("WIO006", e.Pos(), path, "%s: %s closes the raw handle of %s, which still owns it and closes it again when dropped",
+					fn.Name.Name, effects.Canonical(res.Path), who)
+			}
+		case *syntax.ExprStmt:
+			if m, ok := e.X.(*syntax.MethodCallExpr); ok && e.Semi && strings.HasPrefix(m.Name.Name, "into_raw_") {
+				c.report("WIO006", m.Pos(), path, "%s: the result of %s() is discarded: the handle leaks", fn.Name.Name, m.Name.Name)
+			}
+		case *syntax.LetStmt:
+			if m, ok := e.Init.(*syntax.MethodCallExpr); ok && strings.HasPrefix(m.Name.Name, "into_raw_") {
+				if _, wild := e.Pat.(*syntax.WildPat); wild {
+					c.report("WIO006", m.Pos(), path, "%s: the result of %s() is discarded: the handle leaks", fn.Name.Name, m.Name.Name)
+				}
+			}
+		}
+		return true
+	})
+}
+
+// Adoption summarises how far a crate has adopted I/O-safe types (check
+// 7 of the I/O-safety analysis): raw handles versus OwnedFd, BorrowedFd
+// and AsFd in its public API, and which of its types implement the
+// I/O-safe traits.
+type Adoption struct {
+	RawParams     int      `json:"raw_params"`       // public fns taking RawFd/RawSocket/RawHandle
+	RawReturns    int      `json:"raw_returns"`      // public fns returning one
+	RawBounds     int      `json:"raw_bounds"`       // public fns generic over AsRawFd/IntoRawFd...
+	SafeParams    int      `json:"safe_params"`      // public fns taking OwnedFd/BorrowedFd/AsFd
+	SafeReturns   int      `json:"safe_returns"`     // public fns returning OwnedFd/BorrowedFd
+	ImplAsFd      []string `json:"impl_as_fd"`       // types implementing AsFd/AsSocket/AsHandle
+	ImplFromOwned []string `json:"impl_from_owned"`  // types implementing From<OwnedFd>...
+	ImplAsRawOnly []string `json:"impl_as_raw_only"` // types implementing AsRawFd but not AsFd: migration candidates
+}
+
+var safeHandleTypes = map[string]bool{
+	"std::os::fd::OwnedFd": true, "std::os::fd::BorrowedFd": true,
+	"std::os::windows::io::OwnedSocket": true, "std::os::windows::io::BorrowedSocket": true,
+	"std::os::windows::io::OwnedHandle": true, "std::os::windows::io::BorrowedHandle": true,
+}
+
+var safeTraits = map[string]bool{
+	"std::os::fd::AsFd": true, "std::os::windows::io::AsSocket": true, "std::os::windows::io::AsHandle": true,
+}
+
+// Adopt computes the adoption summary of a resolved target.
+func Adopt(r *resolve.Resolver) Adoption {
+	var a Adoption
+	asFd, asRaw := map[string]bool{}, map[string]bool{}
+	fromOwned := map[string]bool{}
+	visitFn := func(s *resolve.Scope, fn *syntax.FnItem, self string, public bool) {
+		if !public || fn.Sig.Unsafe {
+			return
+		}
+		scope := s
+		if self != "" {
+			scope = r.NewBlockScope(s, self, nil)
+			scope.SelfType = self
+		}
+		rawP, safeP, rawB := false, false, false
+		for _, p := range fn.Sig.Params {
+			if p.Type == nil {
+				continue
+			}
+			t := effects.Canonical(r.TypePath(scope, p.Type))
+			rawP = rawP || rawHandleTypes[t]
+			safeP = safeP || safeHandleTypes[t] || safeTraits[t]
+		}
+		if g := fn.Sig.Generics; g != nil {
+			for _, gp := range g.Params {
+				for _, b := range gp.Bounds {
+					if tb, ok := b.(*syntax.TraitBound); ok && tb.Path != nil {
+						t := effects.Canonical(r.ResolvePath(scope, tb.Path, resolve.TypeNS).Path)
+						rawB = rawB || rawTraits[t]
+						safeP = safeP || safeTraits[t]
+					}
+				}
+			}
+		}
+		if rawP {
+			a.RawParams++
+		}
+		if safeP {
+			a.SafeParams++
+		}
+		if rawB {
+			a.RawBounds++
+		}
+		if fn.Sig.Ret != nil {
+			t := effects.Canonical(r.TypePath(scope, fn.Sig.Ret))
+			if rawHandleTypes[t] {
+				a.RawReturns++
+			}
+			if safeHandleTypes[t] {
+				a.SafeReturns++
+			}
+		}
+	}
+	for _, s := range r.Scopes {
+		public := modulePublic(s)
+		for _, it := range s.Items {
+			switch it := it.(type) {
+			case *syntax.FnItem:
+				path := s.Path + "::" + it.Name.Name
+				visitFn(s, it, "", public && isPub(it.Vis) || r.PubReexports[path])
+			case *syntax.ImplItem:
+				self := r.TypePath(s, it.SelfType)
+				if it.Trait != nil && self != "" {
+					t := effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)
+					switch {
+					case safeTraits[t]:
+						asFd[self] = true
+					case rawTraits[t] && strings.Contains(t, "AsRaw"):
+						asRaw[self] = true
+					case t == "std::convert::From":
+						if arg := traitTypeArg(it.Trait); arg != nil && safeHandleTypes[effects.Canonical(r.TypePath(s, arg))] {
+							fromOwned[self] = true
+						}
+					}
+				}
+				for _, ai := range it.Items {
+					if fn, ok := ai.(*syntax.FnItem); ok && it.Trait == nil {
+						visitFn(s, fn, self, (public || r.PubReexports[self]) && isPub(fn.Vis))
+					}
+				}
+			}
+		}
+	}
+	for t := range asFd {
+		a.ImplAsFd = append(a.ImplAsFd, t)
+	}
+	for t := range fromOwned {
+		a.ImplFromOwned = append(a.ImplFromOwned, t)
+	}
+	for t := range asRaw {
+		if !asFd[t] {
+			a.ImplAsRawOnly = append(a.ImplAsRawOnly, t)
+		}
+	}
+	sort.Strings(a.ImplAsFd)
+	sort.Strings(a.ImplFromOwned)
+	sort.Strings(a.ImplAsRawOnly)
+	if a.ImplAsFd == nil {
+		a.ImplAsFd = []string{}
+	}
+	if a.ImplFromOwned == nil {
+		a.ImplFromOwned = []string{}
+	}
+	if a.ImplAsRawOnly == nil {
+		a.ImplAsRawOnly = []string{}
+	}
+	return a
+}
+
+// traitTypeArg returns T of a trait path such as From<T>.
+func traitTypeArg(p *syntax.Path) syntax.Type {
+	if len(p.Segments) == 0 {
+		return nil
+	}
+	args := p.Segments[len(p.Segments)-1].Args
+	if args == nil || len(args.Args) == 0 {
+		return nil
+	}
+	if ta, ok := args.Args[0].(*syntax.TypeArg); ok {
+		return ta.Type
+	}
+	return nil
 }

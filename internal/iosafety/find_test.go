@@ -80,6 +80,14 @@ func TestChecks(t *testing.T) {
 		{"FromRawFd impl is fine", "pub struct W(File);\nimpl FromRawFd for W { unsafe fn from_raw_fd(fd: RawFd) -> Self { W(File::from_raw_fd(fd)) } }", ""},
 		{"AsRawFd impl on owner is fine", "pub struct W(File);\nimpl AsRawFd for W { fn as_raw_fd(&self) -> RawFd { self.0.as_raw_fd() } }", ""},
 		{"std File use is fine", `pub fn open() -> std::io::Result<File> { File::open("x") }`, ""},
+		{"returned raw of local", `pub fn leak() -> RawFd { let f = File::open("x").unwrap(); f.as_raw_fd() }`, "WIO005@io::leak"},
+		{"stored raw of local", "pub struct H { fd: RawFd }\npub fn h() -> H { let f = File::open(\"x\").unwrap(); H { fd: f.as_raw_fd() } }", "WIO005@io::h"},
+		{"accessor of self is fine", "pub struct O { f: File }\nimpl O { pub fn fd(&self) -> RawFd { self.f.as_raw_fd() } }", ""},
+		{"use after drop", "fn u() { let f = File::open(\"x\").unwrap(); let fd = f.as_raw_fd(); drop(f); unsafe { libc::fsync(fd); } }", "WIO005@io::u"},
+		{"double close", "fn c(f: File) { unsafe { libc::close(f.as_raw_fd()); } }", "WIO006@io::c"},
+		{"close after forget is fine", "fn c(f: File) { let fd = f.as_raw_fd(); std::mem::forget(f); unsafe { libc::close(fd); } }", ""},
+		{"into_raw_fd discarded", "fn l(f: File) { f.into_raw_fd(); }", "WIO006@io::l"},
+		{"into_raw_fd re-owned is fine", "fn k(f: File) -> OwnedFd { unsafe { OwnedFd::from_raw_fd(f.into_raw_fd()) } }", ""},
 		{"suppressed with reason", "pub fn adopt(fd: RawFd) -> File {\n    // warden:allow(WIO003) fd comes from systemd socket activation\n    unsafe { File::from_raw_fd(fd) }\n}",
 			"WIO003@io::adopt(suppressed)"},
 		{"suppression needs a reason", "pub fn adopt(fd: RawFd) -> File {\n    // warden:allow(WIO003)\n    unsafe { File::from_raw_fd(fd) }\n}",
@@ -105,5 +113,41 @@ func TestCheckRegistry(t *testing.T) {
 	}
 	if CheckByID("WIO001") == nil || CheckByID("nope") != nil {
 		t.Error("CheckByID")
+	}
+}
+
+func TestAdoption(t *testing.T) {
+	dir := t.TempDir()
+	src := `use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+pub struct Old(RawFd);
+pub struct New(OwnedFd);
+impl AsRawFd for Old { fn as_raw_fd(&self) -> RawFd { self.0 } }
+impl AsRawFd for New { fn as_raw_fd(&self) -> RawFd { self.0.as_raw_fd() } }
+impl AsFd for New { fn as_fd(&self) -> BorrowedFd<'_> { self.0.as_fd() } }
+impl From<OwnedFd> for New { fn from(fd: OwnedFd) -> Self { New(fd) } }
+pub fn old_in(fd: RawFd) -> RawFd { fd }
+pub fn new_in(fd: BorrowedFd<'_>) -> OwnedFd { fd.try_clone_to_owned().unwrap() }
+pub fn generic<T: AsFd>(t: &T) {}
+`
+	for name, content := range map[string]string{
+		"Cargo.toml": "[package]\nname = \"ad\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+		"src/lib.rs": src,
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := load.Load(context.Background(), dir, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := effects.Builtin()
+	a := Adopt(resolve.New(c, c.Targets[0], c.Name, m.Knows))
+	if a.RawParams != 1 || a.RawReturns != 1 || a.SafeParams != 2 || a.SafeReturns != 1 ||
+		strings.Join(a.ImplAsFd, ",") != "ad::New" || strings.Join(a.ImplFromOwned, ",") != "ad::New" ||
+		strings.Join(a.ImplAsRawOnly, ",") != "ad::Old" {
+		t.Errorf("adoption = %+v", a)
 	}
 }

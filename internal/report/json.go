@@ -42,6 +42,9 @@ func normalised(r *analysis.Result) analysis.Result {
 	n.Imports = nonNil(n.Imports)
 	n.Problems = nonNil(n.Problems)
 	n.Findings = nonNil(n.Findings)
+	n.Adoption.ImplAsFd = nonNil(n.Adoption.ImplAsFd)
+	n.Adoption.ImplFromOwned = nonNil(n.Adoption.ImplFromOwned)
+	n.Adoption.ImplAsRawOnly = nonNil(n.Adoption.ImplAsRawOnly)
 	if n.Summary.ByCapability == nil {
 		n.Summary.ByCapability = map[effects.Capability]int{}
 	}
