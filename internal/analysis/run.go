@@ -233,7 +233,7 @@ func dedupFindings(fs []iosafety.Finding) []iosafety.Finding {
 	seen := map[string]bool{}
 	out := fs[:0]
 	for _, f := range fs {
-		k := fmt.Sprintf("%s %s:%d:%d", f.ID, f.File, f.Line, f.Col)
+		k := fmt.Sprintf("%s %s %s:%d:%d", f.ID, f.Item, f.File, f.Line, f.Col)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, f)
