@@ -37,6 +37,13 @@ var rawHandleTypes = map[string]bool{
 	"std::os::windows::io::RawHandle": true,
 }
 
+// notIO are system functions that take a descriptor number without
+// acting on it (fd_set bit manipulation): passing a raw handle to them is
+// not I/O.
+var notIO = map[string]bool{
+	"libc::FD_SET": true, "libc::FD_CLR": true, "libc::FD_ISSET": true, "libc::FD_ZERO": true,
+}
+
 // intTypes are integer types that carry descriptors in older APIs.
 var intTypes = map[string]bool{
 	"libc::c_int": true, "std::os::raw::c_int": true, "std::ffi::c_int": true, "i32": true,
@@ -246,7 +253,8 @@ func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, par
 			rule := c.model.Lookup(callee)
 			// Calls into system crates; from_raw_* on a parameter is
 			// reported once, as a forging wrapper (WIO003).
-			if rule == nil || rule.Cap != effects.System {
+			last := callee[strings.LastIndex(callee, ":")+1:]
+			if rule == nil || rule.Cap != effects.System || notIO[effects.Canonical(callee)] || forgers[last] {
 				continue
 			}
 			reported[name] = true
@@ -336,7 +344,9 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, imp
 			check(it.Bounds, name)
 		}
 	}
-	if len(bounded) == 0 {
+	// Accessors such as as_raw_filelike (blanket impls over AsRawFd) only
+	// lend the handle of a value the caller owns.
+	if len(bounded) == 0 || strings.HasPrefix(fn.Name.Name, "as_raw_") || strings.HasPrefix(fn.Name.Name, "into_raw_") {
 		return
 	}
 	// The API accepts a raw-bounded value (a parameter of type T or &T),

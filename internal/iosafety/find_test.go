@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -149,5 +150,77 @@ pub fn generic<T: AsFd>(t: &T) {}
 		strings.Join(a.ImplAsFd, ",") != "ad::New" || strings.Join(a.ImplFromOwned, ",") != "ad::New" ||
 		strings.Join(a.ImplAsRawOnly, ",") != "ad::Old" {
 		t.Errorf("adoption = %+v", a)
+	}
+}
+
+// TestPrecisionSample re-checks the hand-judged sample in
+// testdata/iosafety/precision.tsv against the corpus: precision of the
+// sample stays above 90%, every finding judged correct is still
+// reported, and every false positive is gone.
+func TestPrecisionSample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus precision sample skipped in -short mode")
+	}
+	data, err := os.ReadFile("../../testdata/iosafety/precision.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ crate, id, item, loc, verdict string }
+	var rows []row
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 6 || (f[4] != "correct" && f[4] != "false-positive") || f[5] == "" {
+			t.Fatalf("bad sample row %q", line)
+		}
+		rows = append(rows, row{f[0], f[1], f[2], f[3], f[4]})
+	}
+	correct := 0
+	for _, r := range rows {
+		if r.verdict == "correct" {
+			correct++
+		}
+	}
+	if len(rows) < 30 || float64(correct)/float64(len(rows)) < 0.9 {
+		t.Fatalf("sample of %d findings, %d correct: need at least 30 and 90%% precision", len(rows), correct)
+	}
+	found := map[string]map[string]bool{}
+	for _, r := range rows {
+		if found[r.crate] != nil {
+			continue
+		}
+		dir := filepath.Join("/usr/share/cargo/registry", r.crate)
+		if _, err := os.Stat(dir); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("corpus crate %s missing", r.crate)
+			}
+			t.Skipf("corpus not installed: %v", err)
+		}
+		c, err := load.Load(context.Background(), dir, load.Options{AllFeatures: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := effects.Builtin()
+		got := map[string]bool{}
+		for _, tg := range c.Targets {
+			if tg.Kind != "lib" {
+				continue
+			}
+			for _, f := range Run(resolve.New(c, tg, c.Name, m.Knows), m) {
+				got[f.ID+" "+f.Item+" "+f.File+":"+strconv.Itoa(f.Line)] = true
+			}
+		}
+		found[r.crate] = got
+	}
+	for _, r := range rows {
+		key := r.id + " " + r.item + " " + r.loc
+		switch is := found[r.crate][key]; {
+		case r.verdict == "correct" && !is:
+			t.Errorf("%s: finding judged correct is no longer reported: %s", r.crate, key)
+		case r.verdict == "false-positive" && is:
+			t.Errorf("%s: false positive is still reported: %s", r.crate, key)
+		}
 	}
 }
