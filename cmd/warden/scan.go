@@ -244,6 +244,15 @@ fix:
                             its parameters, a field or arithmetic
   WIO004 forged-literal     from_raw_fd(3): an I/O object from a literal
                             (0, 1, 2 reported at low severity)
+  WIO005 escaping-borrow    as_raw_fd() of a local owner returned, stored
+                            in a struct, or used after drop(owner)
+  WIO006 double-close-or-leak
+                            close(x.as_raw_fd()) while x still owns the fd,
+                            or the result of into_raw_fd() discarded
+
+The JSON output also has "io_safety_adoption": how many public functions
+take or return raw handles versus OwnedFd/BorrowedFd/AsFd, and which types
+implement AsFd, From<OwnedFd>, or only AsRawFd.
 
 A finding is suppressed by a comment on its line or just above it that
 gives a reason:

@@ -13,7 +13,7 @@ import (
 func markdownIOSafety(p *printer, r *analysis.Result) {
 	p.printf("## I/O safety (%d)\n\n", len(r.Findings))
 	if len(r.Findings) == 0 {
-		p.print("No safe API lets a caller forge or misuse a raw handle (checks WIO001-WIO004).\n\n")
+		p.print("No safe API lets a caller forge or misuse a raw handle (checks WIO001-WIO006).\n\n")
 		return
 	}
 	p.print("| Check | Severity | Item | Location | Finding |\n|---|---|---|---|---|\n")
