@@ -37,6 +37,25 @@ var rawHandleTypes = map[string]bool{
 	"std::os::windows::io::RawHandle": true,
 }
 
+// systemCrates are the system-binding crates whose functions act on
+// descriptors they are given.
+var systemCrates = []string{"libc::", "nix::", "rustix::", "winapi::", "windows_sys::", "linux_raw_sys::"}
+
+// systemCrateCall reports whether a modelled callee is a function of a
+// system-binding crate (libc::connect is modelled as net, libc::fstat as
+// system: both act on the descriptor).
+func systemCrateCall(callee string, rule *effects.Rule) bool {
+	if rule.Cap == effects.System {
+		return true
+	}
+	for _, p := range systemCrates {
+		if strings.HasPrefix(callee, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // notIO are system functions that take a descriptor number without
 // acting on it (fd_set bit manipulation): passing a raw handle to them is
 // not I/O.
@@ -254,7 +273,7 @@ func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, par
 			// Calls into system crates; from_raw_* on a parameter is
 			// reported once, as a forging wrapper (WIO003).
 			last := callee[strings.LastIndex(callee, ":")+1:]
-			if rule == nil || rule.Cap != effects.System || notIO[effects.Canonical(callee)] || forgers[last] {
+			if rule == nil || !systemCrateCall(effects.Canonical(callee), rule) || notIO[effects.Canonical(callee)] || forgers[last] {
 				continue
 			}
 			reported[name] = true
