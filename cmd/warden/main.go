@@ -42,7 +42,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{scanCommand(), importsCommand(), iosafetyCommand(), debugCommand(), versionCommand()}
+	return []*command{scanCommand(), treeCommand(), importsCommand(), iosafetyCommand(), debugCommand(), versionCommand()}
 }
 
 const topUsage = `Warden audits Rust crates, without building or running them: what can

@@ -22,6 +22,19 @@ type Result struct {
 	// Adoption summarises the library's use of I/O-safe types.
 	Adoption iosafety.Adoption `json:"io_safety_adoption"`
 	Summary  Summary           `json:"summary"`
+
+	// Facts are what whole-tree analysis needs from this crate: its
+	// library functions with their effects and calls, and its public
+	// re-export aliases. Not part of the JSON report.
+	Facts *Facts `json:"-"`
+}
+
+// Facts summarise a crate's library target for the analysis of crates
+// that depend on it.
+type Facts struct {
+	CrateName string
+	Funcs     []*effects.Func
+	Aliases   map[string]string
 }
 
 // CrateInfo identifies the analysed crate and the configuration used.

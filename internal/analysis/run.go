@@ -67,6 +67,9 @@ func Analyze(ctx context.Context, c *load.Crate, model *effects.Model, opt Optio
 		for _, fn := range f.Funcs {
 			funcTarget[fn] = t
 		}
+		if t.Kind == "lib" || t.Kind == "proc-macro" {
+			res.Facts = &Facts{CrateName: name, Funcs: f.Funcs, Aliases: r.Aliases()}
+		}
 		funcs = append(funcs, f.Funcs...)
 		if t.Kind == "lib" || t.Kind == "proc-macro" || len(c.Targets) == 1 {
 			res.Imports = append(res.Imports, imports(c, r)...)

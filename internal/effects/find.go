@@ -25,6 +25,9 @@ type Call struct {
 	Pos      syntax.Pos
 	Indirect bool // resolved by method name only
 	Via      string
+	// External marks a call into a dependency (tokio::net::TcpStream::
+	// connect): whole-tree analysis links it to that crate's function.
+	External bool
 }
 
 // Func is a function of the crate (or a pseudo-function: a static's
@@ -156,11 +159,8 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 			owner := f.pseudo(path, public, it.Pos())
 			f.effect(owner, Found{Callee: "unsafe impl " + self, Cap: Unsafe, Kind: "unsafe_impl", Pos: c.at(it.Pos()), Via: c.via})
 		}
-		for _, ai := range it.Items {
+		for _, ai := range f.R.AssocItems(it.Items) {
 			if fn, ok := ai.(*syntax.FnItem); ok {
-				if !load.Enabled(f.R.Crate.Cfg, f.fset(), fn, nil) {
-					continue
-				}
 				pub := (public || f.R.PubReexports[self]) && (isPub(fn.Vis) || it.Trait != nil)
 				fnf := f.fn(self+"::"+fn.Name.Name, pub, fn.Name.Pos())
 				f.body(s, fnf, fn, self, c)
@@ -172,7 +172,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 			owner := f.pseudo(path, public, it.Pos())
 			f.effect(owner, Found{Callee: "unsafe trait " + tp, Cap: Unsafe, Kind: "unsafe_trait", Pos: c.at(it.Pos()), Via: c.via})
 		}
-		for _, ai := range it.Items {
+		for _, ai := range f.R.AssocItems(it.Items) {
 			if fn, ok := ai.(*syntax.FnItem); ok && fn.Body != nil {
 				fnf := f.fn(tp+"::"+fn.Name.Name, public && isPub(it.Vis), fn.Name.Pos())
 				f.body(s, fnf, fn, tp, c)
@@ -436,7 +436,36 @@ func (w *walker) call(p *syntax.Path, pos syntax.Pos) {
 		}
 		return
 	}
-	w.modelled(res.Path, pos, false, "")
+	if !w.modelled(res.Path, pos, false, "") {
+		w.external(res.Path, pos)
+	}
+}
+
+// external records a call into a dependency crate, for whole-tree
+// analysis.
+func (w *walker) external(path string, pos syntax.Pos) {
+	i := strings.Index(path, "::")
+	if i <= 0 {
+		return
+	}
+	switch first := path[:i]; first {
+	case "std", "core", "alloc", w.f.R.CrateName:
+		return
+	default:
+		if _, dep := w.f.R.Externs[first]; !dep {
+			found := false
+			for _, c := range w.f.R.Externs {
+				if c == first {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return
+			}
+		}
+	}
+	w.fn.Calls = append(w.fn.Calls, Call{Callee: path, Pos: w.pos(pos), Via: w.ctx.via, External: true})
 }
 
 // modelled reports an effect if path is in the model.
@@ -516,6 +545,9 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 	}
 	if recv != "" && strings.HasPrefix(recv, "std::") {
 		return // a std type whose method is not an authority
+	}
+	if recv != "" && !w.localType(recv) {
+		w.external(recv+"::"+name, m.Name.Pos())
 	}
 	if recv == "" || !w.localType(recv) {
 		// Unknown receiver type, or a type from another crate: a method
@@ -619,6 +651,13 @@ func (w *walker) typeOf(x syntax.Expr) string {
 				return w.returnType(d)
 			}
 			if passThrough[name] || builders[recv] {
+				return recv
+			}
+			if !strings.HasPrefix(recv, "std::") && !w.localType(recv) {
+				// A type from a dependency, whose signatures Warden does
+				// not see here: assume the builder style (methods that
+				// return Self), which links chains such as
+				// cc::Build::new().file(..).compile(..) across crates.
 				return recv
 			}
 			if recv == "std::fs::File" && name == "options" {

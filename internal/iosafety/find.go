@@ -110,7 +110,7 @@ func Run(r *resolve.Resolver, model *effects.Model) []Finding {
 				if asRaw {
 					continue
 				}
-				for _, ai := range it.Items {
+				for _, ai := range r.AssocItems(it.Items) {
 					if fn, ok := ai.(*syntax.FnItem); ok {
 						pub := (public || r.PubReexports[self]) && (isPub(fn.Vis) || it.Trait != nil)
 						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw, it.Generics)

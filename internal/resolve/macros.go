@@ -322,3 +322,37 @@ func (r *Resolver) unexpanded(mac *syntax.MacroCall) {
 
 // Unexpanded reports a macro invocation Warden could not see into.
 func (r *Resolver) Unexpanded(mac *syntax.MacroCall) { r.unexpanded(mac) }
+
+// AssocItems returns the items of an impl or trait body with macro
+// invocations replaced by what they expand to (tokio writes
+// impl TcpStream { cfg_not_wasi! { pub async fn connect(..) } }), and
+// items disabled by cfg left out. Expansion failures are problems; the
+// remaining items are still returned.
+func (r *Resolver) AssocItems(items []syntax.Item) []syntax.Item {
+	return r.assocItems(items, 0)
+}
+
+func (r *Resolver) assocItems(items []syntax.Item, depth int) []syntax.Item {
+	var out []syntax.Item
+	for _, it := range items {
+		if !load.Enabled(r.Crate.Cfg, r.Crate.Fset, it, nil) {
+			continue
+		}
+		mi, ok := it.(*syntax.MacroItem)
+		if !ok {
+			out = append(out, it)
+			continue
+		}
+		if depth > r.MacroDepth() {
+			continue
+		}
+		produced, handled, err := r.MacroItems(mi.Mac, depth)
+		if err != nil {
+			r.Crate.Problems = append(r.Crate.Problems, load.Problem{Kind: "macro", Pos: r.Crate.Fset.Position(mi.Pos()), Msg: err.Error()})
+		}
+		if handled {
+			out = append(out, r.assocItems(produced, depth+1)...)
+		}
+	}
+	return out
+}

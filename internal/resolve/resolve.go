@@ -365,7 +365,7 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 		d.Scope = vs
 	case *syntax.TraitItem:
 		d := def(DefTrait, it.Name.Name, TypeNS)
-		for _, ai := range it.Items {
+		for _, ai := range r.AssocItems(it.Items) {
 			if fn, ok := ai.(*syntax.FnItem); ok {
 				r.addMethod(d.Path, "", fn, s, d.Public || isPub(fn.Vis))
 			}
@@ -855,7 +855,7 @@ func (r *Resolver) RegisterImpl(s *Scope, im *syntax.ImplItem) string {
 			self = "<" + text + ">"
 		}
 	}
-	for _, ai := range im.Items {
+	for _, ai := range r.AssocItems(im.Items) {
 		if fn, ok := ai.(*syntax.FnItem); ok {
 			d := r.addMethod(self, trait, fn, s, isPub(fn.Vis) || im.Trait != nil)
 			d.Trait = trait
@@ -1104,4 +1104,56 @@ func (r *Resolver) LookupMacro(p *syntax.Path) *Def {
 // reports: the path as written, without $crate.
 func MacroName(p *syntax.Path) string {
 	return strings.TrimPrefix(p.String(), "$crate::")
+}
+
+// Aliases maps the public paths under which the target re-exports items
+// (tokio::net::TcpStream) to their canonical definition paths
+// (tokio::net::tcp::stream::TcpStream), for linking calls from other
+// crates. Only modules reachable through pub modules are considered.
+func (r *Resolver) Aliases() map[string]string {
+	out := map[string]string{}
+	// Breadth-first from the crate root, each module once under its
+	// shortest public path: modules that re-export each other would
+	// otherwise make the walk exponential.
+	type item struct {
+		s      *Scope
+		public string
+	}
+	seen := map[*Scope]bool{r.Root: true}
+	queue := []item{{r.Root, r.CrateName}}
+	add := func(alias, target string) {
+		if alias != target {
+			if _, ok := out[alias]; !ok {
+				out[alias] = target
+			}
+		}
+	}
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		scopes := []*Scope{it.s}
+		// Glob re-exports of local modules make their names reachable
+		// here too.
+		for _, g := range it.s.globs {
+			if g.target.Def != nil && g.target.Def.Scope != nil && g.target.Def.Scope != it.s {
+				scopes = append(scopes, g.target.Def.Scope)
+			}
+		}
+		for _, s := range scopes {
+			for ns := TypeNS; ns <= ValueNS; ns++ {
+				for name, b := range s.names[ns] {
+					if b.Def == nil {
+						continue
+					}
+					alias := it.public + "::" + name
+					add(alias, b.Def.Path)
+					if s == it.s && b.Def.Kind == DefMod && b.Def.Scope != nil && b.Def.Public && !seen[b.Def.Scope] {
+						seen[b.Def.Scope] = true
+						queue = append(queue, item{b.Def.Scope, alias})
+					}
+				}
+			}
+		}
+	}
+	return out
 }
