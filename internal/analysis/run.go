@@ -88,9 +88,7 @@ func Analyze(ctx context.Context, c *load.Crate, model *effects.Model, opt Optio
 				Function: fn.Path, Callee: e.Callee, Capability: e.Cap, Kind: e.Kind,
 				File: relFile(c, pos.Filename), Line: pos.Line, Col: pos.Column, Confidence: conf, ViaMacro: e.Via,
 			})
-			if _, ok := n.Direct[e.Cap]; !ok {
-				n.Direct[e.Cap] = e.Callee
-			}
+			n.AddEffect(e.Cap, e.Callee, e.Low || strings.HasPrefix(e.Callee, "?::"))
 		}
 		for _, call := range fn.Calls {
 			n.Calls = append(n.Calls, graph.Edge{To: call.Callee, Indirect: call.Indirect})

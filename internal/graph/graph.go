@@ -13,7 +13,24 @@ import (
 type Node struct {
 	Path   string
 	Direct map[effects.Capability]string // capability -> callee that gives it
-	Calls  []Edge
+	// Weak marks capabilities whose only direct evidence is weak (a low
+	// confidence match, or a method matched by name only): witnesses
+	// prefer paths to strong evidence, even when they are longer.
+	Weak  map[effects.Capability]bool
+	Calls []Edge
+}
+
+// AddEffect records a direct capability; strong evidence replaces weak.
+func (n *Node) AddEffect(c effects.Capability, callee string, weak bool) {
+	if _, ok := n.Direct[c]; ok && (weak || !n.Weak[c]) {
+		return
+	}
+	n.Direct[c] = callee
+	if weak {
+		n.Weak[c] = true
+	} else {
+		delete(n.Weak, c)
+	}
 }
 
 // Edge is a call from one function to another.
@@ -44,7 +61,7 @@ func (g *Graph) Node(path string) *Node {
 	if n := g.nodes[path]; n != nil {
 		return n
 	}
-	n := &Node{Path: path, Direct: map[effects.Capability]string{}}
+	n := &Node{Path: path, Direct: map[effects.Capability]string{}, Weak: map[effects.Capability]bool{}}
 	g.nodes[path] = n
 	g.order = append(g.order, path)
 	return n
@@ -71,23 +88,30 @@ func (g *Graph) Reachable() map[string][]Reach {
 		// next[f] = the callee on a shortest path from f to an effect.
 		next := map[string]string{}
 		indirect := map[string]bool{}
-		var queue []string
-		for _, path := range g.order {
-			if _, ok := g.nodes[path].Direct[c]; ok {
-				next[path] = ""
-				queue = append(queue, path)
-			}
-		}
-		for len(queue) > 0 {
-			cur := queue[0]
-			queue = queue[1:]
-			for _, e := range rev[cur] {
-				if _, seen := next[e.from]; seen {
-					continue
+		// Two rounds: first from strong evidence, then from weak evidence
+		// for the functions the first round did not reach.
+		for _, weak := range []bool{false, true} {
+			var queue []string
+			for _, path := range g.order {
+				n := g.nodes[path]
+				if _, ok := n.Direct[c]; ok && n.Weak[c] == weak {
+					if _, seen := next[path]; !seen {
+						next[path] = ""
+						queue = append(queue, path)
+					}
 				}
-				next[e.from] = cur
-				indirect[e.from] = indirect[cur] || e.indirect
-				queue = append(queue, e.from)
+			}
+			for len(queue) > 0 {
+				cur := queue[0]
+				queue = queue[1:]
+				for _, e := range rev[cur] {
+					if _, seen := next[e.from]; seen {
+						continue
+					}
+					next[e.from] = cur
+					indirect[e.from] = indirect[cur] || e.indirect
+					queue = append(queue, e.from)
+				}
 			}
 		}
 		for path := range next {

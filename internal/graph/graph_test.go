@@ -48,3 +48,20 @@ func TestReachableCycle(t *testing.T) {
 		t.Errorf("cycle reach = %+v", r)
 	}
 }
+
+func TestWitnessPrefersStrongEvidence(t *testing.T) {
+	g := New()
+	app, near, mid, far := g.Node("app"), g.Node("dns"), g.Node("mid"), g.Node("libc")
+	app.Calls = []Edge{{To: "dns"}, {To: "mid"}}
+	mid.Calls = []Edge{{To: "libc"}}
+	near.AddEffect(effects.Net, "?::to_socket_addrs", true)
+	far.AddEffect(effects.Net, "libc::connect", false)
+	far.AddEffect(effects.Net, "?::weaker", true) // must not replace strong evidence
+	r := g.Reachable()
+	if w := r["app"][0].Witness; len(w) != 4 || w[3] != "libc::connect" {
+		t.Errorf("witness = %v, want app -> mid -> libc -> libc::connect", w)
+	}
+	if w := r["dns"][0].Witness; len(w) != 2 || w[1] != "?::to_socket_addrs" {
+		t.Errorf("weak-only witness = %v", w)
+	}
+}

@@ -134,9 +134,7 @@ func link(t *Tree, ids []string, results []*analysis.Result, errs []error) *Repo
 		for _, fn := range r.Facts.Funcs {
 			n := g.Node(fn.Path)
 			for _, e := range fn.Effects {
-				if _, ok := n.Direct[e.Cap]; !ok {
-					n.Direct[e.Cap] = e.Callee
-				}
+				n.AddEffect(e.Cap, e.Callee, e.Low || strings.HasPrefix(e.Callee, "?::"))
 			}
 			for _, call := range fn.Calls {
 				to := call.Callee
