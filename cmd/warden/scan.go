@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/report"
@@ -327,6 +328,15 @@ Flags:
                    dot (the crate graph for Graphviz, coloured by capability)
   --target TRIPLE  evaluate cfg for this target (default x86_64-unknown-linux-gnu)
   -j N             crates analysed in parallel (default: all cores)
+  --cache-dir DIR  where per-crate results are kept (default
+                   $WARDEN_CACHE_DIR, else warden/ in the user cache
+                   directory, $XDG_CACHE_HOME or ~/.cache)
+  --no-cache       analyse every crate again and keep nothing
+
+Results are cached per crate, keyed by name, version, a checksum of its
+files, target, features and Warden's cache schema; entries are written
+atomically and verified on read, so a corrupt or foreign entry is ignored
+and rebuilt.
 
 A crate that cannot be analysed is reported with the reason; the rest of
 the tree is analysed. Progress is shown on standard error when it is a
@@ -343,6 +353,8 @@ func treeCommand() *command {
 			format := fs.String("format", "text", "output format")
 			target := fs.String("target", "", "target triple")
 			jobs := fs.Int("j", 0, "parallel crates")
+			cacheDir := fs.String("cache-dir", "", "cache directory")
+			noCache := fs.Bool("no-cache", false, "do not use the cache")
 			paths, err := parseFlags(fs, args)
 			if err != nil {
 				return err
@@ -358,11 +370,23 @@ func treeCommand() *command {
 			if triple == "" {
 				triple = load.DefaultTarget
 			}
-			t, err := tree.Resolve(ctx, dir, triple)
+			var c *cache.Cache
+			if !*noCache {
+				d := *cacheDir
+				if d == "" {
+					if d, err = cache.DefaultDir(); err != nil {
+						return err
+					}
+				}
+				if c, err = cache.Open(d); err != nil {
+					return err
+				}
+			}
+			t, err := tree.ResolveCached(ctx, c, dir, triple)
 			if err != nil {
 				return err
 			}
-			opt := tree.Options{Target: triple, Jobs: *jobs}
+			opt := tree.Options{Target: triple, Jobs: *jobs, Cache: c}
 			if useColor(e.stderr) {
 				opt.Progress = func(done, total int, name string) {
 					fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s", done, total, name)

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/graph"
 	"github.com/wardenrs/warden/internal/load"
@@ -49,6 +50,8 @@ type Report struct {
 	Root   string        `json:"root"`
 	Crates []CrateReport `json:"crates"`
 	Edges  []Edge        `json:"edges"`
+	// Cached counts the crates whose analysis came from the cache.
+	Cached int `json:"cached"`
 }
 
 // Options tune a tree analysis.
@@ -57,6 +60,8 @@ type Options struct {
 	Jobs   int    // crates analysed in parallel; <= 0 means all cores
 	// Progress, if set, is called after each crate is analysed.
 	Progress func(done, total int, name string)
+	// Cache, if set, keeps per-crate results between runs.
+	Cache *cache.Cache
 }
 
 // Analyze analyses every crate of the tree and links them.
@@ -72,13 +77,19 @@ func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
 	work := make(chan int)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	done := 0
+	done, cached := 0, 0
 	for w := 0; w < jobs; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i], errs[i] = analyzePackage(ctx, t.Packages[ids[i]], opt.Target, model)
+				var hit bool
+				results[i], hit, errs[i] = cachedAnalyze(ctx, opt.Cache, t.Packages[ids[i]], opt.Target, model)
+				if hit {
+					mu.Lock()
+					cached++
+					mu.Unlock()
+				}
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -99,7 +110,9 @@ func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return link(t, ids, results, errs), nil
+	rep := link(t, ids, results, errs)
+	rep.Cached = cached
+	return rep, nil
 }
 
 func analyzePackage(ctx context.Context, p *Package, target string, model *effects.Model) (*analysis.Result, error) {

@@ -72,6 +72,15 @@ type metadata struct {
 // dependencies (cargo decides which target-specific dependencies apply
 // when filterPlatform is set).
 func Resolve(ctx context.Context, dir, filterPlatform string) (*Tree, error) {
+	out, err := metadataJSON(ctx, dir, filterPlatform)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(out)
+}
+
+// metadataJSON runs cargo metadata and returns its output.
+func metadataJSON(ctx context.Context, dir, filterPlatform string) ([]byte, error) {
 	cargo, err := exec.LookPath("cargo")
 	if err != nil {
 		return nil, fmt.Errorf("cargo not found (needed to resolve the dependency tree): %w", err)
@@ -88,7 +97,7 @@ func Resolve(ctx context.Context, dir, filterPlatform string) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cargo metadata in %s: %w: %s", dir, err, strings.TrimSpace(stderr.String()))
 	}
-	return Parse(out)
+	return out, nil
 }
 
 // Parse reads cargo metadata JSON.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/effects"
 )
 
@@ -186,5 +187,92 @@ func BenchmarkTreeApp(b *testing.B) {
 		if _, err := Analyze(context.Background(), tr, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkTreeAppWarm is BenchmarkTreeApp with a cache filled by a
+// first run: nothing is re-analysed.
+func BenchmarkTreeAppWarm(b *testing.B) {
+	if _, err := exec.LookPath("cargo"); err != nil {
+		b.Skip("cargo not found")
+	}
+	c, err := cache.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func() *Report {
+		tr, err := ResolveCached(context.Background(), c, "../../testdata/tree/app", "x86_64-unknown-linux-gnu")
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := Analyze(context.Background(), tr, Options{Cache: c})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return rep
+	}
+	run()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if rep := run(); rep.Cached != len(rep.Crates) {
+			b.Fatalf("%d of %d crates from the cache", rep.Cached, len(rep.Crates))
+		}
+	}
+}
+
+// TestTreeCache: a second run takes every crate from the cache and gives
+// the same report; a corrupted entry is ignored and rebuilt.
+func TestTreeCache(t *testing.T) {
+	needCargo(t)
+	dir := t.TempDir()
+	c, err := cache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() *Report {
+		tr, err := ResolveCached(context.Background(), c, "../../testdata/tree/app", "x86_64-unknown-linux-gnu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Analyze(context.Background(), tr, Options{Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	cold := run()
+	warm := run()
+	if cold.Cached != 0 || warm.Cached != len(warm.Crates) {
+		t.Fatalf("cached: cold %d, warm %d of %d", cold.Cached, warm.Cached, len(warm.Crates))
+	}
+	var a, b strings.Builder
+	JSON(&a, &Report{Root: cold.Root, Crates: cold.Crates, Edges: cold.Edges})
+	JSON(&b, &Report{Root: warm.Root, Crates: warm.Crates, Edges: warm.Edges})
+	if a.String() != b.String() {
+		t.Error("warm report differs from the cold one")
+	}
+	// Corrupt every entry: each must be ignored and rebuilt, not trusted.
+	corrupted := 0
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+			data, _ := os.ReadFile(path)
+			if i := strings.Index(string(data), `"effects"`); i >= 0 {
+				data[i+2] = 'X' // still JSON, but the checksum no longer matches
+			} else {
+				data = data[:len(data)/2] // truncated
+			}
+			os.WriteFile(path, data, 0o644)
+			corrupted++
+		}
+		return nil
+	})
+	if corrupted == 0 {
+		t.Fatal("no cache entries written")
+	}
+	again := run()
+	var c3 strings.Builder
+	JSON(&c3, &Report{Root: again.Root, Crates: again.Crates, Edges: again.Edges})
+	if again.Cached != 0 || c3.String() != a.String() {
+		t.Errorf("after corruption: %d from cache (want 0), report equal: %v", again.Cached, c3.String() == a.String())
 	}
 }

@@ -1,0 +1,159 @@
+package tree
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/cache"
+	"github.com/wardenrs/warden/internal/effects"
+)
+
+// crateData is what the cache keeps for one analysed crate: its report
+// and the facts dependents link against (positions are not kept: only
+// the report carries locations).
+type crateData struct {
+	Direct    []effects.Capability `json:"direct"`
+	Problems  int                  `json:"problems"`
+	CrateName string               `json:"crate_name"`
+	Funcs     []cachedFunc         `json:"funcs"`
+	Aliases   map[string]string    `json:"aliases"`
+}
+
+type cachedFunc struct {
+	Path    string         `json:"path"`
+	Public  bool           `json:"public,omitempty"`
+	Pseudo  bool           `json:"pseudo,omitempty"`
+	Effects []cachedEffect `json:"effects,omitempty"`
+	Calls   []cachedCall   `json:"calls,omitempty"`
+}
+
+type cachedEffect struct {
+	Cap    effects.Capability `json:"cap"`
+	Callee string             `json:"callee"`
+	Low    bool               `json:"low,omitempty"`
+}
+
+type cachedCall struct {
+	Callee   string `json:"callee"`
+	Indirect bool   `json:"indirect,omitempty"`
+	External bool   `json:"external,omitempty"`
+}
+
+func toCache(r *analysis.Result) *crateData {
+	d := &crateData{Problems: len(r.Problems)}
+	seen := map[effects.Capability]bool{}
+	for _, e := range r.Effects {
+		if !seen[e.Capability] {
+			seen[e.Capability] = true
+			d.Direct = append(d.Direct, e.Capability)
+		}
+	}
+	if r.Facts != nil {
+		d.CrateName = r.Facts.CrateName
+		d.Aliases = r.Facts.Aliases
+		for _, fn := range r.Facts.Funcs {
+			cf := cachedFunc{Path: fn.Path, Public: fn.Public, Pseudo: fn.Pseudo}
+			for _, e := range fn.Effects {
+				cf.Effects = append(cf.Effects, cachedEffect{Cap: e.Cap, Callee: e.Callee, Low: e.Low})
+			}
+			for _, c := range fn.Calls {
+				cf.Calls = append(cf.Calls, cachedCall{Callee: c.Callee, Indirect: c.Indirect, External: c.External})
+			}
+			d.Funcs = append(d.Funcs, cf)
+		}
+	}
+	return d
+}
+
+// fromCache rebuilds the part of a Result the tree report uses: one
+// effect per direct capability, the problem count and the facts.
+func fromCache(d *crateData) *analysis.Result {
+	r := &analysis.Result{Problems: make([]analysis.Problem, d.Problems)}
+	for _, c := range d.Direct {
+		r.Effects = append(r.Effects, analysis.Effect{Capability: c})
+	}
+	if d.CrateName != "" {
+		f := &analysis.Facts{CrateName: d.CrateName, Aliases: d.Aliases}
+		for _, cf := range d.Funcs {
+			fn := &effects.Func{Path: cf.Path, Public: cf.Public, Pseudo: cf.Pseudo}
+			for _, e := range cf.Effects {
+				fn.Effects = append(fn.Effects, effects.Found{Cap: e.Cap, Callee: e.Callee, Low: e.Low})
+			}
+			for _, c := range cf.Calls {
+				fn.Calls = append(fn.Calls, effects.Call{Callee: c.Callee, Indirect: c.Indirect, External: c.External})
+			}
+			f.Funcs = append(f.Funcs, fn)
+		}
+		r.Facts = f
+	}
+	return r
+}
+
+// cachedAnalyze analyses a package, or takes its result from the cache
+// when the crate's files, target and features are unchanged.
+func cachedAnalyze(ctx context.Context, c *cache.Cache, p *Package, target string, model *effects.Model) (*analysis.Result, bool, error) {
+	if c == nil {
+		r, err := analyzePackage(ctx, p, target, model)
+		return r, false, err
+	}
+	sum, err := c.Checksum(p.Dir)
+	if err != nil {
+		r, err := analyzePackage(ctx, p, target, model)
+		return r, false, err
+	}
+	key := cache.Key("crate", p.Name, p.Version, sum, target, strings.Join(p.Features, ","))
+	var d crateData
+	if c.Get(key, &d) == nil {
+		return fromCache(&d), true, nil
+	}
+	r, err := analyzePackage(ctx, p, target, model)
+	if err != nil {
+		return nil, false, err // failures are not cached: the next run reports them again
+	}
+	if perr := c.Put(key, toCache(r)); perr != nil {
+		r.Problems = append(r.Problems, analysis.Problem{Kind: "cache", Msg: perr.Error()})
+	}
+	return r, false, nil
+}
+
+// ResolveCached is Resolve with the metadata cached, keyed by the
+// project's Cargo.toml, Cargo.lock and .cargo/config.toml contents and
+// the platform. Without a Cargo.lock the resolution is not pinned and is
+// not cached.
+func ResolveCached(ctx context.Context, c *cache.Cache, dir, filterPlatform string) (*Tree, error) {
+	if c == nil {
+		return Resolve(ctx, dir, filterPlatform)
+	}
+	var parts []string
+	for _, name := range []string{"Cargo.toml", "Cargo.lock", filepath.Join(".cargo", "config.toml")} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			if name == "Cargo.lock" {
+				return Resolve(ctx, dir, filterPlatform)
+			}
+			b = nil
+		}
+		parts = append(parts, string(b))
+	}
+	abs, _ := filepath.Abs(dir)
+	key := cache.Key(append([]string{"metadata", abs, filterPlatform}, parts...)...)
+	var raw []byte
+	if c.Get(key, &raw) == nil {
+		if t, err := Parse(raw); err == nil {
+			return t, nil
+		}
+	}
+	raw, err := metadataJSON(ctx, dir, filterPlatform)
+	if err != nil {
+		return nil, err
+	}
+	t, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	c.Put(key, raw)
+	return t, nil
+}
