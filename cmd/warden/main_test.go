@@ -138,3 +138,24 @@ func TestIOSafetyCommand(t *testing.T) {
 		t.Errorf("scan of a directory without Cargo.toml: exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestTreeCommand(t *testing.T) {
+	if _, err := os.Stat("/usr/share/cargo/registry/tokio-1.24.2"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("corpus not installed")
+	}
+	app := filepath.Join("..", "..", "testdata", "tree", "app")
+	cacheDir := t.TempDir()
+	for _, format := range []string{"text", "json", "dot", "md"} {
+		code, out, errOut := runCLI(t, "tree", "--format", format, "--cache-dir", cacheDir, app)
+		if code != exitOK {
+			t.Fatalf("tree --format %s: exit %d: %s", format, code, errOut)
+		}
+		want := map[string]string{"text": "treeapp::dial", "json": `"brought_by"`, "dot": `"treeapp" -> "tokio"`, "md": "# Dependency tree audit: treeapp"}[format]
+		if !strings.Contains(out, want) {
+			t.Errorf("tree --format %s output lacks %q", format, want)
+		}
+	}
+	if code, _, _ := runCLI(t, "tree", "--format", "pdf", app); code != exitUsage {
+		t.Errorf("unknown format: exit %d", code)
+	}
+}

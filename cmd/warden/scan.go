@@ -324,8 +324,10 @@ which dependencies bring them, with a witness call path for each public
 function of the project.
 
 Flags:
-  --format F       text (default), json (per-crate records and edges) or
+  --format F       text (default), json (per-crate records and edges),
                    dot (the crate graph for Graphviz, coloured by capability)
+                   or md (a summary page, then the audit report of
+                   "warden scan --format md" for each crate with effects)
   --target TRIPLE  evaluate cfg for this target (default x86_64-unknown-linux-gnu)
   -j N             crates analysed in parallel (default: all cores)
   --cache-dir DIR  where per-crate results are kept (default
@@ -363,8 +365,8 @@ func treeCommand() *command {
 			if err != nil {
 				return err
 			}
-			if *format != "text" && *format != "json" && *format != "dot" {
-				return fmt.Errorf("%w: unknown format %q (text, json or dot)", errUsage, *format)
+			if *format != "text" && *format != "json" && *format != "dot" && *format != "md" {
+				return fmt.Errorf("%w: unknown format %q (text, json, dot or md)", errUsage, *format)
 			}
 			triple := *target
 			if triple == "" {
@@ -405,6 +407,8 @@ func treeCommand() *command {
 				err = tree.JSON(out, rep)
 			case "dot":
 				err = tree.DOT(out, rep)
+			case "md":
+				err = treeMarkdown(ctx, out, t, rep, triple)
 			default:
 				err = tree.Text(out, rep)
 			}
@@ -414,4 +418,27 @@ func treeCommand() *command {
 			return err
 		},
 	}
+}
+
+// treeMarkdown writes the tree's summary page and then the full audit
+// report of every analysed crate that has effects of its own.
+func treeMarkdown(ctx context.Context, w io.Writer, t *tree.Tree, rep *tree.Report, triple string) error {
+	if err := tree.MarkdownSummary(w, rep); err != nil {
+		return err
+	}
+	for _, c := range rep.Crates {
+		if !c.Analyzed || len(c.Direct) == 0 {
+			continue
+		}
+		res, err := analysis.Run(ctx, c.Path, load.Options{Target: triple, Features: c.Features, NoDefaultFeatures: true})
+		if err != nil {
+			fmt.Fprintf(w, "\n# Audit: %s %s\n\nCould not be analysed: %v\n", c.Name, c.Version, err)
+			continue
+		}
+		fmt.Fprintln(w)
+		if err := report.Markdown(w, res); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -116,3 +116,55 @@ func contains(cs []effects.Capability, c effects.Capability) bool {
 	}
 	return false
 }
+
+// MarkdownSummary writes the first page of the tree's audit report: a
+// table of every crate with its direct and reachable capabilities and the
+// dependencies that bring the rest, then the witnesses of the root
+// crate's public functions.
+func MarkdownSummary(w io.Writer, r *Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Dependency tree audit: %s\n\n", r.Root)
+	analysed, withEffects := 0, 0
+	for _, c := range r.Crates {
+		if c.Analyzed {
+			analysed++
+		}
+		if len(c.Direct) > 0 {
+			withEffects++
+		}
+	}
+	fmt.Fprintf(&b, "%d crates, %d analysed, %d with effects of their own. Each crate with effects has its own audit below.\n\n", len(r.Crates), analysed, withEffects)
+	b.WriteString("| Crate | Direct | Reachable | Through | Build-time code |\n|---|---|---|---|---|\n")
+	for _, c := range r.Crates {
+		through := []string{}
+		for _, cap := range effects.All {
+			if names := c.BroughtBy[cap]; len(names) > 0 {
+				through = append(through, fmt.Sprintf("%s via %s", cap, strings.Join(names, ", ")))
+			}
+		}
+		direct, reach := caps(c.Direct), caps(c.Reachable)
+		if !c.Analyzed {
+			direct, reach = "not analysed: "+strings.ReplaceAll(c.Error, "|", "\\|"), "?"
+		}
+		build := ""
+		if c.BuildTime {
+			build = "yes"
+		}
+		fmt.Fprintf(&b, "| `%s %s` | %s | %s | %s | %s |\n", c.Name, c.Version, direct, reach, strings.Join(through, "; "), build)
+	}
+	for _, c := range r.Crates {
+		if c.Name != r.Root || len(c.Functions) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n## How %s's public functions reach the outside world\n\n", c.Name)
+		for _, f := range c.Functions {
+			fmt.Fprintf(&b, "- `%s`\n", f.Path)
+			for i, cap := range f.Reachable {
+				fmt.Fprintf(&b, "  - %s: `%s`\n", cap, f.Witness[i])
+			}
+		}
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
