@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analysis"
@@ -334,6 +335,9 @@ Flags:
                    $WARDEN_CACHE_DIR, else warden/ in the user cache
                    directory, $XDG_CACHE_HOME or ~/.cache)
   --no-cache       analyse every crate again and keep nothing
+  --lockfile       resolve from Cargo.lock and the source directories
+                   instead of running cargo (automatic when cargo is not
+                   installed); every crate then gets its default features
 
 Results are cached per crate, keyed by name, version, a checksum of its
 files, target, features and Warden's cache schema; entries are written
@@ -357,6 +361,7 @@ func treeCommand() *command {
 			jobs := fs.Int("j", 0, "parallel crates")
 			cacheDir := fs.String("cache-dir", "", "cache directory")
 			noCache := fs.Bool("no-cache", false, "do not use the cache")
+			fromLock := fs.Bool("lockfile", false, "resolve from Cargo.lock without cargo")
 			paths, err := parseFlags(fs, args)
 			if err != nil {
 				return err
@@ -384,7 +389,16 @@ func treeCommand() *command {
 					return err
 				}
 			}
-			t, err := tree.ResolveCached(ctx, c, dir, triple)
+			if _, lerr := exec.LookPath("cargo"); lerr != nil && !*fromLock {
+				fmt.Fprintln(e.stderr, "warden tree: cargo not found; resolving from Cargo.lock with default features")
+				*fromLock = true
+			}
+			var t *tree.Tree
+			if *fromLock {
+				t, err = tree.ResolveLock(dir)
+			} else {
+				t, err = tree.ResolveCached(ctx, c, dir, triple)
+			}
 			if err != nil {
 				return err
 			}

@@ -116,7 +116,10 @@ func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
 }
 
 func analyzePackage(ctx context.Context, p *Package, target string, model *effects.Model) (*analysis.Result, error) {
-	opt := load.Options{Target: target, Features: p.Features, NoDefaultFeatures: true}
+	if p.Dir == "" {
+		return nil, fmt.Errorf("source of %s %s not found (looked in the directory sources of .cargo/config.toml, $CARGO_HOME/registry/src and /usr/share/cargo/registry)", p.Name, p.Version)
+	}
+	opt := load.Options{Target: target, Features: p.Features, NoDefaultFeatures: !p.DefaultFeatures}
 	c, err := load.Load(ctx, p.Dir, opt)
 	if err != nil {
 		return nil, err

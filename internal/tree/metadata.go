@@ -29,6 +29,9 @@ type Package struct {
 	Deps  map[string]string
 	Build bool // has a build script
 	Proc  bool // is a proc-macro crate
+	// DefaultFeatures is set when the tree was resolved without cargo
+	// (from Cargo.lock): features are unknown and defaults are used.
+	DefaultFeatures bool
 }
 
 // Tree is a resolved dependency tree.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -274,5 +275,49 @@ func TestTreeCache(t *testing.T) {
 	JSON(&c3, &Report{Root: again.Root, Crates: again.Crates, Edges: again.Edges})
 	if again.Cached != 0 || c3.String() != a.String() {
 		t.Errorf("after corruption: %d from cache (want 0), report equal: %v", again.Cached, c3.String() == a.String())
+	}
+}
+
+// TestResolveLock: without cargo, the tree comes from Cargo.lock and the
+// source directories; it has the same crates as cargo's resolution.
+func TestResolveLock(t *testing.T) {
+	needCargo(t)
+	const app = "../../testdata/tree/app"
+	viaCargo, err := Resolve(context.Background(), app, "x86_64-unknown-linux-gnu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaLock, err := ResolveLock(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(tr *Tree) string {
+		var out []string
+		for _, id := range tr.Order {
+			out = append(out, tr.Packages[id].Name)
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	// The lock file lists every platform's dependencies (winapi...);
+	// cargo metadata filtered them for linux. Every crate cargo keeps must
+	// be in the lock-file tree, with its source found.
+	lock := " " + names(viaLock) + " "
+	for _, n := range strings.Fields(names(viaCargo)) {
+		if !strings.Contains(lock, " "+n+" ") {
+			t.Errorf("%s missing from the lock-file tree", n)
+		}
+	}
+	for _, id := range viaLock.Order {
+		if p := viaLock.Packages[id]; p.Dir == "" && !strings.HasPrefix(p.Name, "winapi") && p.Name != "redox_syscall" {
+			t.Errorf("source of %s not found", id)
+		}
+	}
+	rep, err := Analyze(context.Background(), viaLock, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := function(crate(rep, "treeapp"), "treeapp::scratch"); f == nil || !strings.Contains(strings.Join(f.Witness, " "), "tempfile::") {
+		t.Errorf("lock-file tree: scratch = %+v", f)
 	}
 }
