@@ -159,3 +159,23 @@ func TestTreeCommand(t *testing.T) {
 		t.Errorf("unknown format: exit %d", code)
 	}
 }
+
+func TestScanWorkspace(t *testing.T) {
+	if _, err := os.Stat("/usr/share/cargo/registry/tempfile-3.3.0"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("corpus not installed")
+	}
+	ws := filepath.Join("..", "..", "testdata", "tree", "ws")
+	code, out, errOut := runCLI(t, "scan", ws)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"ws_a 0.1.0", "ws_b 0.1.0", "ws_b::run -> ws_a::scratch -> tempfile::", "std::env::var"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("workspace scan lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "scan", "--format", "json", ws)
+	if code != exitOK || !strings.Contains(out, `"members"`) || !strings.Contains(out, `"brought_by"`) {
+		t.Errorf("workspace json: exit %d\n%s", code, out)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/manifest"
 	"github.com/wardenrs/warden/internal/report"
 	"github.com/wardenrs/warden/internal/tree"
 )
@@ -49,6 +51,10 @@ Formats:
   csv   crate,fn_decl,callee,effect,dir,file,line,col
   md    an audit report: imports by module, effects per capability, and a
         security summary
+
+In a virtual workspace (a Cargo.toml with [workspace] and no [package]),
+every member is scanned with the features cargo resolves for it, followed
+by what it reaches through its dependencies (see "warden tree").
 
 Exit status: 0 on success, 1 when --fail-on matched, 2 on usage or input
 errors (missing or malformed Cargo.toml, unknown target or feature).
@@ -144,6 +150,12 @@ func scanCommand() *command {
 			case "text", "json", "csv", "md":
 			default:
 				return fmt.Errorf("%w: unknown format %q (text, json, csv or md)", errUsage, cf.format)
+			}
+			if m, merr := manifest.Load(dir); merr == nil && m.Virtual() {
+				if cf.format != "text" && cf.format != "json" {
+					return fmt.Errorf("%w: a workspace scan writes text or json", errUsage)
+				}
+				return scanWorkspace(ctx, e, dir, cf)
 			}
 			res, err := analysis.Run(ctx, dir, cf.options())
 			if err != nil {
@@ -455,4 +467,86 @@ func treeMarkdown(ctx context.Context, w io.Writer, t *tree.Tree, rep *tree.Repo
 		}
 	}
 	return nil
+}
+
+// workspaceResult is the JSON of "warden scan" on a virtual workspace:
+// each member's own scan and its record in the dependency tree.
+type workspaceResult struct {
+	Members []workspaceMember `json:"members"`
+}
+
+type workspaceMember struct {
+	Scan *analysis.Result  `json:"scan"`
+	Tree *tree.CrateReport `json:"tree"`
+}
+
+// scanWorkspace scans every member of a virtual workspace, with what
+// each reaches through its dependencies.
+func scanWorkspace(ctx context.Context, e *env, dir string, cf crateFlags) error {
+	triple := cf.target
+	if triple == "" {
+		triple = load.DefaultTarget
+	}
+	t, err := tree.Resolve(ctx, dir, triple)
+	if err != nil {
+		return err
+	}
+	rep, err := tree.Analyze(ctx, t, tree.Options{Target: triple})
+	if err != nil {
+		return err
+	}
+	byID := map[string]*tree.CrateReport{}
+	for i := range rep.Crates {
+		byID[rep.Crates[i].ID] = &rep.Crates[i]
+	}
+	var ws workspaceResult
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	for _, id := range t.Members {
+		p := t.Packages[id]
+		opt := cf.options()
+		if cf.features == "" && !cf.allFeatures && !cf.noDefault {
+			opt.Features, opt.NoDefaultFeatures = p.Features, true
+		}
+		res, err := analysis.Run(ctx, p.Dir, opt)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "warden scan: member %s: %v\n", p.Name, err)
+			continue
+		}
+		cr := byID[id]
+		ws.Members = append(ws.Members, workspaceMember{Scan: res, Tree: cr})
+		if cf.format == "json" {
+			continue
+		}
+		if err := report.Text(out, res, report.Options{Color: useColor(e.stdout)}); err != nil {
+			return err
+		}
+		if cr != nil {
+			fmt.Fprintf(out, "Through dependencies: reachable %s\n", strings.Join(capNames(cr.Reachable), " "))
+			for _, f := range cr.Functions {
+				for i, c := range f.Reachable {
+					fmt.Fprintf(out, "  %-10s %s\n", c, f.Witness[i])
+				}
+			}
+		}
+		fmt.Fprintln(out)
+	}
+	if cf.format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ws)
+	}
+	return nil
+}
+
+func capNames(cs []effects.Capability) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	if len(out) == 0 {
+		return []string{"-"}
+	}
+	return out
 }

@@ -37,6 +37,9 @@ type Package struct {
 // Tree is a resolved dependency tree.
 type Tree struct {
 	Root     string // package id of the crate analysed
+	// Members are the workspace members' package ids (the root alone for
+	// a single package).
+	Members  []string
 	Packages map[string]*Package
 	// Order lists package ids with dependencies before dependents.
 	Order []string
@@ -155,6 +158,10 @@ func Parse(data []byte) (*Tree, error) {
 	if t.Packages[t.Root] == nil {
 		return nil, fmt.Errorf("cargo metadata: root package %q not found", t.Root)
 	}
+	t.Members = m.WorkspaceMembers
+	if len(t.Members) == 0 {
+		t.Members = []string{t.Root}
+	}
 	t.Order = t.order()
 	return t, nil
 }
@@ -186,5 +193,8 @@ func (t *Tree) order() []string {
 		out = append(out, id)
 	}
 	visit(t.Root)
+	for _, m := range t.Members {
+		visit(m)
+	}
 	return out
 }
