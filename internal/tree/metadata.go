@@ -36,7 +36,7 @@ type Package struct {
 
 // Tree is a resolved dependency tree.
 type Tree struct {
-	Root     string // package id of the crate analysed
+	Root string // package id of the crate analysed
 	// Members are the workspace members' package ids (the root alone for
 	// a single package).
 	Members  []string
