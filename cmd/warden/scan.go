@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -101,6 +102,15 @@ func (cf *crateFlags) options() load.Options {
 		NoDefaultFeatures: cf.noDefault, Tests: cf.tests, Examples: cf.examples}
 }
 
+// crateArgs parses a command's flags and its optional crate path.
+func crateArgs(fs *flag.FlagSet, args []string) (string, error) {
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return cratePath(paths)
+}
+
 func cratePath(paths []string) (string, error) {
 	switch len(paths) {
 	case 0:
@@ -134,11 +144,7 @@ func scanCommand() *command {
 			var cf crateFlags
 			cf.register(fs)
 			fs.StringVar(&cf.failOn, "fail-on", "", "capabilities that make the scan fail")
-			paths, err := parseFlags(fs, args)
-			if err != nil {
-				return err
-			}
-			dir, err := cratePath(paths)
+			dir, err := crateArgs(fs, args)
 			if err != nil {
 				return err
 			}
@@ -214,11 +220,7 @@ func importsCommand() *command {
 			fs := newFlagSet(e, "imports", importsUsage)
 			var cf crateFlags
 			cf.register(fs)
-			paths, err := parseFlags(fs, args)
-			if err != nil {
-				return err
-			}
-			dir, err := cratePath(paths)
+			dir, err := crateArgs(fs, args)
 			if err != nil {
 				return err
 			}
@@ -289,11 +291,7 @@ func iosafetyCommand() *command {
 			var cf crateFlags
 			cf.register(fs)
 			fail := fs.Bool("fail", false, "exit 1 on unsuppressed findings")
-			paths, err := parseFlags(fs, args)
-			if err != nil {
-				return err
-			}
-			dir, err := cratePath(paths)
+			dir, err := crateArgs(fs, args)
 			if err != nil {
 				return err
 			}
@@ -374,11 +372,7 @@ func treeCommand() *command {
 			cacheDir := fs.String("cache-dir", "", "cache directory")
 			noCache := fs.Bool("no-cache", false, "do not use the cache")
 			fromLock := fs.Bool("lockfile", false, "resolve from Cargo.lock without cargo")
-			paths, err := parseFlags(fs, args)
-			if err != nil {
-				return err
-			}
-			dir, err := cratePath(paths)
+			dir, err := crateArgs(fs, args)
 			if err != nil {
 				return err
 			}

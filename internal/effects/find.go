@@ -89,7 +89,7 @@ func (f *Finder) fn(path string, public bool, pos syntax.Pos) *Func {
 // Run finds the effects of every item of the target.
 func (f *Finder) Run() {
 	for _, s := range f.R.Scopes {
-		public := modulePublic(s)
+		public := resolve.ModulePublic(s)
 		via := map[syntax.Item]resolve.ExpandedItem{}
 		for _, e := range s.Expanded {
 			via[e.Item] = e
@@ -121,18 +121,6 @@ func (c ctxt) at(pos syntax.Pos) syntax.Pos {
 	return pos
 }
 
-// modulePublic reports whether every module from the root to s is pub.
-func modulePublic(s *resolve.Scope) bool {
-	for m := s.Module; m != nil && m.Parent != nil; m = m.Parent {
-		if m.Decl == nil || m.Decl.Vis == nil || m.Decl.Vis.Kind != syntax.VisPub {
-			return false
-		}
-	}
-	return true
-}
-
-func isPub(v *syntax.Visibility) bool { return v != nil && v.Kind == syntax.VisPub }
-
 func hasAttr(attrs []*syntax.Attr, name string) bool {
 	for _, a := range attrs {
 		if a.Name() == name {
@@ -148,7 +136,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 	switch it := it.(type) {
 	case *syntax.FnItem:
 		fp := path + "::" + it.Name.Name
-		fn := f.fn(fp, public && isPub(it.Vis) || f.R.PubReexports[fp], it.Name.Pos())
+		fn := f.fn(fp, public && resolve.IsPub(it.Vis) || f.R.PubReexports[fp], it.Name.Pos())
 		f.body(s, fn, it, "", c)
 	case *syntax.ImplItem:
 		self := f.R.RegisterImpl(s, it)
@@ -161,7 +149,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 		}
 		for _, ai := range f.R.AssocItems(it.Items) {
 			if fn, ok := ai.(*syntax.FnItem); ok {
-				pub := (public || f.R.PubReexports[self]) && (isPub(fn.Vis) || it.Trait != nil)
+				pub := (public || f.R.PubReexports[self]) && (resolve.IsPub(fn.Vis) || it.Trait != nil)
 				fnf := f.fn(self+"::"+fn.Name.Name, pub, fn.Name.Pos())
 				f.body(s, fnf, fn, self, c)
 			}
@@ -174,13 +162,13 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 		}
 		for _, ai := range f.R.AssocItems(it.Items) {
 			if fn, ok := ai.(*syntax.FnItem); ok && fn.Body != nil {
-				fnf := f.fn(tp+"::"+fn.Name.Name, public && isPub(it.Vis), fn.Name.Pos())
+				fnf := f.fn(tp+"::"+fn.Name.Name, public && resolve.IsPub(it.Vis), fn.Name.Pos())
 				f.body(s, fnf, fn, tp, c)
 			}
 		}
 	case *syntax.StaticItem:
 		sp := path + "::" + it.Name.Name
-		fn := f.pseudo(sp, public && isPub(it.Vis), it.Name.Pos())
+		fn := f.pseudo(sp, public && resolve.IsPub(it.Vis), it.Name.Pos())
 		if it.Mut {
 			f.effect(fn, Found{Callee: "static mut " + it.Name.Name, Cap: Unsafe, Kind: "static_mut", Pos: c.at(it.Name.Pos()), Via: c.via})
 		}
@@ -190,7 +178,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 		}
 	case *syntax.ConstItem:
 		if it.Value != nil {
-			fn := f.pseudo(path+"::"+it.Name.Name, public && isPub(it.Vis), it.Name.Pos())
+			fn := f.pseudo(path+"::"+it.Name.Name, public && resolve.IsPub(it.Vis), it.Name.Pos())
 			w := f.walker(s, fn, "", c)
 			w.expr(it.Value)
 		}

@@ -88,12 +88,12 @@ var fromRawTraits = map[string]bool{
 func Run(r *resolve.Resolver, model *effects.Model) []Finding {
 	c := &checker{r: r, model: model}
 	for _, s := range r.Scopes {
-		public := modulePublic(s)
+		public := resolve.ModulePublic(s)
 		for _, it := range s.Items {
 			switch it := it.(type) {
 			case *syntax.FnItem:
 				path := s.Path + "::" + it.Name.Name
-				c.fn(s, it, path, "", public && isPub(it.Vis) || r.PubReexports[path], false, nil)
+				c.fn(s, it, path, "", public && resolve.IsPub(it.Vis) || r.PubReexports[path], false, nil)
 			case *syntax.ImplItem:
 				self := r.TypePath(s, it.SelfType)
 				if self == "" {
@@ -112,7 +112,7 @@ func Run(r *resolve.Resolver, model *effects.Model) []Finding {
 				}
 				for _, ai := range r.AssocItems(it.Items) {
 					if fn, ok := ai.(*syntax.FnItem); ok {
-						pub := (public || r.PubReexports[self]) && (isPub(fn.Vis) || it.Trait != nil)
+						pub := (public || r.PubReexports[self]) && (resolve.IsPub(fn.Vis) || it.Trait != nil)
 						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw, it.Generics)
 					}
 				}
@@ -126,17 +126,6 @@ type checker struct {
 	r     *resolve.Resolver
 	model *effects.Model
 	out   []Finding
-}
-
-func isPub(v *syntax.Visibility) bool { return v != nil && v.Kind == syntax.VisPub }
-
-func modulePublic(s *resolve.Scope) bool {
-	for m := s.Module; m != nil && m.Parent != nil; m = m.Parent {
-		if m.Decl == nil || m.Decl.Vis == nil || m.Decl.Vis.Kind != syntax.VisPub {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *checker) report(id string, pos syntax.Pos, item, format string, args ...any) {
@@ -744,12 +733,12 @@ func Adopt(r *resolve.Resolver) Adoption {
 		}
 	}
 	for _, s := range r.Scopes {
-		public := modulePublic(s)
+		public := resolve.ModulePublic(s)
 		for _, it := range s.Items {
 			switch it := it.(type) {
 			case *syntax.FnItem:
 				path := s.Path + "::" + it.Name.Name
-				visitFn(s, it, "", public && isPub(it.Vis) || r.PubReexports[path])
+				visitFn(s, it, "", public && resolve.IsPub(it.Vis) || r.PubReexports[path])
 			case *syntax.ImplItem:
 				self := r.TypePath(s, it.SelfType)
 				if it.Trait != nil && self != "" {
@@ -767,7 +756,7 @@ func Adopt(r *resolve.Resolver) Adoption {
 				}
 				for _, ai := range it.Items {
 					if fn, ok := ai.(*syntax.FnItem); ok && it.Trait == nil {
-						visitFn(s, fn, self, (public || r.PubReexports[self]) && isPub(fn.Vis))
+						visitFn(s, fn, self, (public || r.PubReexports[self]) && resolve.IsPub(fn.Vis))
 					}
 				}
 			}

@@ -1157,3 +1157,18 @@ func (r *Resolver) Aliases() map[string]string {
 	}
 	return out
 }
+
+// IsPub reports whether a visibility is plain pub (public API), not
+// pub(crate) or narrower.
+func IsPub(v *syntax.Visibility) bool { return isPub(v) }
+
+// ModulePublic reports whether every module from the crate root down to
+// s is declared pub, so that pub items of s are part of the public API.
+func ModulePublic(s *Scope) bool {
+	for m := s.Module; m != nil && m.Parent != nil; m = m.Parent {
+		if m.Decl == nil || !isPub(m.Decl.Vis) {
+			return false
+		}
+	}
+	return true
+}
