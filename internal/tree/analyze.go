@@ -66,6 +66,18 @@ type Options struct {
 
 // Analyze analyses every crate of the tree and links them.
 func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
+	// A tree whose crates are all unchanged is answered from one entry.
+	var tk string
+	if opt.Cache != nil {
+		if k, ok := treeKey(opt.Cache, t, opt.Target); ok {
+			tk = k
+			var rep Report
+			if opt.Cache.Get(tk, &rep) == nil {
+				rep.Cached = len(rep.Crates)
+				return &rep, nil
+			}
+		}
+	}
 	model := effects.Builtin()
 	ids := t.Order
 	results := make([]*analysis.Result, len(ids))
@@ -112,6 +124,15 @@ func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
 	}
 	rep := link(t, ids, results, errs)
 	rep.Cached = cached
+	if tk != "" {
+		clean := true
+		for _, e := range errs {
+			clean = clean && e == nil
+		}
+		if clean { // failures are not cached: the next run reports them again
+			opt.Cache.Put(tk, rep)
+		}
+	}
 	return rep, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analysis"
@@ -92,6 +93,42 @@ func fromCache(d *crateData) *analysis.Result {
 	return r
 }
 
+// crateKey is the cache key of a package's analysis.
+func crateKey(c *cache.Cache, p *Package, target string) (string, error) {
+	if p.Dir == "" {
+		return "", os.ErrNotExist
+	}
+	sum, err := c.Checksum(p.Dir)
+	if err != nil {
+		return "", err
+	}
+	feats := strings.Join(p.Features, ",")
+	if p.DefaultFeatures {
+		feats = "(default)"
+	}
+	return cache.Key("crate", p.Name, p.Version, sum, target, feats), nil
+}
+
+// treeKey is the cache key of a whole linked report: the keys of all its
+// crates and the edges between them.
+func treeKey(c *cache.Cache, t *Tree, target string) (string, bool) {
+	parts := []string{"tree", target, t.Root}
+	for _, id := range t.Order {
+		k, err := crateKey(c, t.Packages[id], target)
+		if err != nil {
+			return "", false
+		}
+		p := t.Packages[id]
+		deps := make([]string, 0, len(p.Deps))
+		for n, d := range p.Deps {
+			deps = append(deps, n+"="+d)
+		}
+		sort.Strings(deps)
+		parts = append(parts, k, strings.Join(deps, ","))
+	}
+	return cache.Key(parts...), true
+}
+
 // cachedAnalyze analyses a package, or takes its result from the cache
 // when the crate's files, target and features are unchanged.
 func cachedAnalyze(ctx context.Context, c *cache.Cache, p *Package, target string, model *effects.Model) (*analysis.Result, bool, error) {
@@ -99,12 +136,11 @@ func cachedAnalyze(ctx context.Context, c *cache.Cache, p *Package, target strin
 		r, err := analyzePackage(ctx, p, target, model)
 		return r, false, err
 	}
-	sum, err := c.Checksum(p.Dir)
+	key, err := crateKey(c, p, target)
 	if err != nil {
 		r, err := analyzePackage(ctx, p, target, model)
 		return r, false, err
 	}
-	key := cache.Key("crate", p.Name, p.Version, sum, target, strings.Join(p.Features, ","))
 	var d crateData
 	if c.Get(key, &d) == nil {
 		return fromCache(&d), true, nil
