@@ -147,7 +147,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 			owner := f.pseudo(path, public, it.Pos())
 			f.effect(owner, Found{Callee: "unsafe impl " + self, Cap: Unsafe, Kind: "unsafe_impl", Pos: c.at(it.Pos()), Via: c.via})
 		}
-		for _, ai := range f.R.AssocItems(it.Items) {
+		for _, ai := range f.R.AssocItems(it) {
 			if fn, ok := ai.(*syntax.FnItem); ok {
 				pub := (public || f.R.PubReexports[self]) && (resolve.IsPub(fn.Vis) || it.Trait != nil)
 				fnf := f.fn(self+"::"+fn.Name.Name, pub, fn.Name.Pos())
@@ -160,7 +160,7 @@ func (f *Finder) item(s *resolve.Scope, path string, it syntax.Item, public bool
 			owner := f.pseudo(path, public, it.Pos())
 			f.effect(owner, Found{Callee: "unsafe trait " + tp, Cap: Unsafe, Kind: "unsafe_trait", Pos: c.at(it.Pos()), Via: c.via})
 		}
-		for _, ai := range f.R.AssocItems(it.Items) {
+		for _, ai := range f.R.AssocItems(it) {
 			if fn, ok := ai.(*syntax.FnItem); ok && fn.Body != nil {
 				fnf := f.fn(tp+"::"+fn.Name.Name, public && resolve.IsPub(it.Vis), fn.Name.Pos())
 				f.body(s, fnf, fn, tp, c)

@@ -95,7 +95,8 @@ func Run(r *resolve.Resolver, model *effects.Model) []Finding {
 				path := s.Path + "::" + it.Name.Name
 				c.fn(s, it, path, "", public && resolve.IsPub(it.Vis) || r.PubReexports[path], false, nil)
 			case *syntax.ImplItem:
-				self := r.TypePath(s, it.SelfType)
+				// The same name the effect finder gives the impl's methods.
+				self := r.RegisterImpl(s, it)
 				if self == "" {
 					self = s.Path + "::{impl}"
 				}
@@ -110,7 +111,7 @@ func Run(r *resolve.Resolver, model *effects.Model) []Finding {
 				if asRaw {
 					continue
 				}
-				for _, ai := range r.AssocItems(it.Items) {
+				for _, ai := range r.AssocItems(it) {
 					if fn, ok := ai.(*syntax.FnItem); ok {
 						pub := (public || r.PubReexports[self]) && (resolve.IsPub(fn.Vis) || it.Trait != nil)
 						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw, it.Generics)
@@ -740,7 +741,7 @@ func Adopt(r *resolve.Resolver) Adoption {
 				path := s.Path + "::" + it.Name.Name
 				visitFn(s, it, "", public && resolve.IsPub(it.Vis) || r.PubReexports[path])
 			case *syntax.ImplItem:
-				self := r.TypePath(s, it.SelfType)
+				self := r.RegisterImpl(s, it)
 				if it.Trait != nil && self != "" {
 					t := effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)
 					switch {
@@ -754,7 +755,7 @@ func Adopt(r *resolve.Resolver) Adoption {
 						}
 					}
 				}
-				for _, ai := range it.Items {
+				for _, ai := range r.AssocItems(it) {
 					if fn, ok := ai.(*syntax.FnItem); ok && it.Trait == nil {
 						visitFn(s, fn, self, (public || r.PubReexports[self]) && resolve.IsPub(fn.Vis))
 					}

@@ -323,13 +323,28 @@ func (r *Resolver) unexpanded(mac *syntax.MacroCall) {
 // Unexpanded reports a macro invocation Warden could not see into.
 func (r *Resolver) Unexpanded(mac *syntax.MacroCall) { r.unexpanded(mac) }
 
-// AssocItems returns the items of an impl or trait body with macro
+// AssocItems returns the items of an impl or trait block with macro
 // invocations replaced by what they expand to (tokio writes
 // impl TcpStream { cfg_not_wasi! { pub async fn connect(..) } }), and
 // items disabled by cfg left out. Expansion failures are problems; the
-// remaining items are still returned.
-func (r *Resolver) AssocItems(items []syntax.Item) []syntax.Item {
-	return r.assocItems(items, 0)
+// remaining items are still returned. The result is computed once per
+// block: resolution, effects and I/O-safety checks all ask for it.
+func (r *Resolver) AssocItems(owner syntax.Item) []syntax.Item {
+	if items, ok := r.assoc[owner]; ok {
+		return items
+	}
+	var items []syntax.Item
+	switch it := owner.(type) {
+	case *syntax.ImplItem:
+		items = r.assocItems(it.Items, 0)
+	case *syntax.TraitItem:
+		items = r.assocItems(it.Items, 0)
+	}
+	if r.assoc == nil {
+		r.assoc = map[syntax.Item][]syntax.Item{}
+	}
+	r.assoc[owner] = items
+	return items
 }
 
 func (r *Resolver) assocItems(items []syntax.Item, depth int) []syntax.Item {

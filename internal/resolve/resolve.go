@@ -177,6 +177,9 @@ type Resolver struct {
 	sealed bool
 	// macroDepth caches MacroDepth.
 	macroDepth int
+	// assoc memoizes AssocItems; implSelf memoizes RegisterImpl.
+	assoc    map[syntax.Item][]syntax.Item
+	implSelf map[*syntax.ImplItem]string
 }
 
 // New builds the scopes of one target. crateName is the name the
@@ -365,7 +368,7 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 		d.Scope = vs
 	case *syntax.TraitItem:
 		d := def(DefTrait, it.Name.Name, TypeNS)
-		for _, ai := range r.AssocItems(it.Items) {
+		for _, ai := range r.AssocItems(it) {
 			if fn, ok := ai.(*syntax.FnItem); ok {
 				r.addMethod(d.Path, "", fn, s, d.Public || isPub(fn.Vis))
 			}
@@ -835,8 +838,21 @@ func (r *Resolver) registerImpls() {
 }
 
 // RegisterImpl records the functions of an impl block under its self
-// type's canonical path and returns that path.
+// type's canonical path and returns that path ("" if the type cannot be
+// named). Each block is registered once; later calls return the path.
 func (r *Resolver) RegisterImpl(s *Scope, im *syntax.ImplItem) string {
+	if self, ok := r.implSelf[im]; ok {
+		return self
+	}
+	if r.implSelf == nil {
+		r.implSelf = map[*syntax.ImplItem]string{}
+	}
+	self := r.registerImpl(s, im)
+	r.implSelf[im] = self
+	return self
+}
+
+func (r *Resolver) registerImpl(s *Scope, im *syntax.ImplItem) string {
 	self := r.TypePath(s, im.SelfType)
 	trait := ""
 	if im.Trait != nil {
@@ -855,7 +871,7 @@ func (r *Resolver) RegisterImpl(s *Scope, im *syntax.ImplItem) string {
 			self = "<" + text + ">"
 		}
 	}
-	for _, ai := range r.AssocItems(im.Items) {
+	for _, ai := range r.AssocItems(im) {
 		if fn, ok := ai.(*syntax.FnItem); ok {
 			d := r.addMethod(self, trait, fn, s, isPub(fn.Vis) || im.Trait != nil)
 			d.Trait = trait
