@@ -428,21 +428,24 @@ func (c *checker) forging(s *resolve.Scope, fn *syntax.FnItem, path string, para
 	visit(fn.Body, false)
 }
 
-func intLiteral(x syntax.Expr) (string, bool) {
-	for i := 0; i < 4; i++ {
+// peel strips parentheses and casts, which do not change which handle
+// a value is.
+func peel(x syntax.Expr) syntax.Expr {
+	for {
 		switch e := x.(type) {
 		case *syntax.ParenExpr:
 			x = e.X
 		case *syntax.CastExpr:
 			x = e.X
-		case *syntax.LitExpr:
-			if e.Kind == syntax.Int {
-				return strings.TrimRightFunc(e.Value, func(r rune) bool { return r >= 'a' && r <= 'z' }), true
-			}
-			return "", false
 		default:
-			return "", false
+			return x
 		}
+	}
+}
+
+func intLiteral(x syntax.Expr) (string, bool) {
+	if e, ok := peel(x).(*syntax.LitExpr); ok && e.Kind == syntax.Int {
+		return strings.TrimRightFunc(e.Value, func(r rune) bool { return r >= 'a' && r <= 'z' }), true
 	}
 	return "", false
 }
@@ -490,22 +493,11 @@ func inputKind(x syntax.Expr, params map[string]string) string {
 // borrowsRaw reports whether x is owner.as_raw_*() and returns the
 // owner's variable name ("" if the owner is not a plain variable).
 func borrowsRaw(x syntax.Expr) (owner string, ok bool) {
-	for i := 0; i < 4; i++ {
-		switch e := x.(type) {
-		case *syntax.ParenExpr:
-			x = e.X
-		case *syntax.CastExpr:
-			x = e.X
-		case *syntax.MethodCallExpr:
-			if !strings.HasPrefix(e.Name.Name, "as_raw_") || len(e.Args) != 0 {
-				return "", false
-			}
-			return rootIdent(e.Recv), true
-		default:
-			return "", false
-		}
+	e, isCall := peel(x).(*syntax.MethodCallExpr)
+	if !isCall || !strings.HasPrefix(e.Name.Name, "as_raw_") || len(e.Args) != 0 {
+		return "", false
 	}
-	return "", false
+	return rootIdent(e.Recv), true
 }
 
 // escapes is WIO005: the raw handle of a local owner returned, stored in
