@@ -139,7 +139,7 @@ func (c *checker) report(id string, pos syntax.Pos, item, format string, args ..
 		f.Severity = Low
 	}
 	if file := fset.File(pos); file != nil {
-		f.Suppressed, f.Reason = suppressed(file.Src, p.Line, id)
+		f.Suppressed, f.Reason = suppressed(file, p.Line, id)
 	}
 	c.out = append(c.out, f)
 }
@@ -156,11 +156,10 @@ var allowRE = regexp.MustCompile(`warden:allow\(([A-Z0-9, ]+)\)\s*:?\s*(.*)`)
 // suppressed looks for "// warden:allow(ID) reason" on the finding's
 // line or in the comment lines just above it. A suppression without a
 // reason does not count.
-func suppressed(src string, line int, id string) (bool, string) {
-	lines := strings.Split(src, "\n")
-	for l := line - 1; l >= 0 && l >= line-4 && l < len(lines); l-- {
-		text := strings.TrimSpace(lines[l])
-		if l != line-1 && !strings.HasPrefix(text, "//") && !strings.HasPrefix(text, "#[") {
+func suppressed(file *syntax.File, line int, id string) (bool, string) {
+	for l := line; l >= 1 && l >= line-3; l-- {
+		text := strings.TrimSpace(file.Line(l))
+		if l != line && !strings.HasPrefix(text, "//") && !strings.HasPrefix(text, "#[") {
 			break
 		}
 		m := allowRE.FindStringSubmatch(text)

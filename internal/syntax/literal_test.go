@@ -28,3 +28,12 @@ func TestStringValue(t *testing.T) {
 		}
 	}
 }
+
+func TestFileLine(t *testing.T) {
+	f := NewFileSet().AddFile("l.rs", "a\r\nbb\n\nccc")
+	for n, want := range map[int]string{0: "", 1: "a", 2: "bb", 3: "", 4: "ccc", 5: ""} {
+		if got := f.Line(n); got != want {
+			t.Errorf("Line(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -64,6 +64,19 @@ func (f *File) Text(t Token) string {
 	return ""
 }
 
+// Line returns the text of line n (1-based) without its newline, or ""
+// if the file has no such line.
+func (f *File) Line(n int) string {
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	start, end := f.lines[n-1], len(f.Src)
+	if n < len(f.lines) {
+		end = f.lines[n] - 1
+	}
+	return strings.TrimSuffix(f.Src[start:end], "\r")
+}
+
 // Size returns the file length in bytes.
 func (f *File) Size() int { return len(f.Src) }
 
