@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
+	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/manifest"
@@ -346,8 +346,11 @@ Flags:
                    directory, $XDG_CACHE_HOME or ~/.cache)
   --no-cache       analyse every crate again and keep nothing
   --lockfile       resolve from Cargo.lock and the source directories
-                   instead of running cargo (automatic when cargo is not
-                   installed); every crate then gets its default features
+                   instead of running cargo; without this flag that is
+                   the fallback when cargo is missing or fails, and
+                   without a Cargo.lock the tree comes from the manifests
+                   (highest versions present); both unify features from
+                   the manifests as cargo does
 
 Results are cached per crate, keyed by name, version, a checksum of its
 files, target, features and Warden's cache schema; entries are written
@@ -395,18 +398,16 @@ func treeCommand() *command {
 					return err
 				}
 			}
-			if _, lerr := exec.LookPath("cargo"); lerr != nil && !*fromLock {
-				fmt.Fprintln(e.stderr, "warden tree: cargo not found; resolving from Cargo.lock with default features")
-				*fromLock = true
-			}
-			var t *tree.Tree
+			mode := deps.Auto
 			if *fromLock {
-				t, err = tree.ResolveLock(dir)
-			} else {
-				t, err = tree.ResolveCached(ctx, c, dir, triple)
+				mode = deps.Lock
 			}
+			t, err := deps.Resolve(ctx, dir, deps.Options{Target: triple, Mode: mode, Cache: c})
 			if err != nil {
 				return err
+			}
+			for _, n := range t.Notes {
+				fmt.Fprintf(e.stderr, "warden tree: %s\n", n)
 			}
 			opt := tree.Options{Target: triple, Jobs: *jobs, Cache: c}
 			if useColor(e.stderr) {
@@ -442,7 +443,7 @@ func treeCommand() *command {
 
 // treeMarkdown writes the tree's summary page and then the full audit
 // report of every analysed crate that has effects of its own.
-func treeMarkdown(ctx context.Context, w io.Writer, t *tree.Tree, rep *tree.Report, triple string) error {
+func treeMarkdown(ctx context.Context, w io.Writer, t *deps.Graph, rep *tree.Report, triple string) error {
 	if err := tree.MarkdownSummary(w, rep); err != nil {
 		return err
 	}
@@ -481,9 +482,12 @@ func scanWorkspace(ctx context.Context, e *env, dir string, cf crateFlags) error
 	if triple == "" {
 		triple = load.DefaultTarget
 	}
-	t, err := tree.Resolve(ctx, dir, triple)
+	t, err := deps.Resolve(ctx, dir, deps.Options{Target: triple})
 	if err != nil {
 		return err
+	}
+	for _, n := range t.Notes {
+		fmt.Fprintf(e.stderr, "warden scan: %s\n", n)
 	}
 	rep, err := tree.Analyze(ctx, t, tree.Options{Target: triple})
 	if err != nil {
@@ -507,7 +511,7 @@ func scanWorkspace(ctx context.Context, e *env, dir string, cf crateFlags) error
 			fmt.Fprintf(e.stderr, "warden scan: member %s: %v\n", p.Name, err)
 			continue
 		}
-		cr := byID[id]
+		cr := byID[string(id)]
 		ws.Members = append(ws.Members, workspaceMember{Scan: res, Tree: cr})
 		if cf.format == "json" {
 			continue

@@ -2,6 +2,7 @@ package tree
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
+	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/graph"
 	"github.com/wardenrs/warden/internal/load"
@@ -65,7 +67,7 @@ type Options struct {
 }
 
 // Analyze analyses every crate of the tree and links them.
-func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
+func Analyze(ctx context.Context, t *deps.Graph, opt Options) (*Report, error) {
 	// A tree whose crates are all unchanged is answered from one entry.
 	var tk string
 	if opt.Cache != nil {
@@ -136,9 +138,12 @@ func Analyze(ctx context.Context, t *Tree, opt Options) (*Report, error) {
 	return rep, nil
 }
 
-func analyzePackage(ctx context.Context, p *Package, target string, model *effects.Model) (*analysis.Result, error) {
+func analyzePackage(ctx context.Context, p *deps.Package, target string, model *effects.Model) (*analysis.Result, error) {
 	if p.Dir == "" {
-		return nil, fmt.Errorf("source of %s %s not found (looked in the directory sources of .cargo/config.toml, $CARGO_HOME/registry/src and /usr/share/cargo/registry)", p.Name, p.Version)
+		if p.Missing != "" {
+			return nil, errors.New(p.Missing)
+		}
+		return nil, fmt.Errorf("source of %s %s not found", p.Name, p.Version)
 	}
 	opt := load.Options{Target: target, Features: p.Features, NoDefaultFeatures: !p.DefaultFeatures}
 	c, err := load.Load(ctx, p.Dir, opt)
@@ -149,10 +154,10 @@ func analyzePackage(ctx context.Context, p *Package, target string, model *effec
 }
 
 // link builds the cross-crate call graph and the per-crate reports.
-func link(t *Tree, ids []string, results []*analysis.Result, errs []error) *Report {
+func link(t *deps.Graph, ids []deps.ID, results []*analysis.Result, errs []error) *Report {
 	g := graph.New()
 	facts := map[string]*analysis.Facts{} // crate (lib) name -> facts
-	crateOf := map[string]string{}        // function path -> package id
+	crateOf := map[string]deps.ID{}       // function path -> package id
 	for i, id := range ids {
 		r := results[i]
 		if r == nil || r.Facts == nil {
@@ -191,9 +196,9 @@ func link(t *Tree, ids []string, results []*analysis.Result, errs []error) *Repo
 	rep := &Report{Root: t.Packages[t.Root].Name}
 	for i, id := range ids {
 		p := t.Packages[id]
-		cr := CrateReport{ID: id, Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
+		cr := CrateReport{ID: string(id), Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
 			Direct: []effects.Capability{}, Reachable: []effects.Capability{}, BroughtBy: map[effects.Capability][]string{},
-			BuildTime: p.Build || p.Proc, Functions: []analysis.Function{}}
+			BuildTime: p.BuildScript || p.ProcMacro, Functions: []analysis.Function{}}
 		if cr.Features == nil {
 			cr.Features = []string{}
 		}
@@ -268,7 +273,7 @@ func link(t *Tree, ids []string, results []*analysis.Result, errs []error) *Repo
 		p := t.Packages[id]
 		var deps []string
 		for _, d := range p.Deps {
-			if dp := t.Packages[d]; dp != nil {
+			if dp := t.Packages[d.ID]; dp != nil {
 				deps = append(deps, dp.Name)
 			}
 		}
@@ -284,7 +289,7 @@ func link(t *Tree, ids []string, results []*analysis.Result, errs []error) *Repo
 // crate that provides it, following that crate's public re-exports
 // (tokio::net::TcpStream::connect -> tokio::net::tcp::stream::
 // TcpStream::connect). It returns "" if the path is unknown.
-func resolveExternal(facts map[string]*analysis.Facts, crateOf map[string]string, path string) string {
+func resolveExternal(facts map[string]*analysis.Facts, crateOf map[string]deps.ID, path string) string {
 	for hop := 0; hop < 4; hop++ {
 		if _, ok := crateOf[path]; ok {
 			return path

@@ -1,14 +1,19 @@
+// Package tree analyses a whole dependency tree resolved by
+// internal/deps: it analyses every crate with the features resolved for
+// it, links calls between crates through their public re-exports, and
+// propagates capabilities across crates with a witness path from each
+// function down to the effect.
 package tree
 
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
+	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/effects"
 )
 
@@ -94,7 +99,7 @@ func fromCache(d *crateData) *analysis.Result {
 }
 
 // crateKey is the cache key of a package's analysis.
-func crateKey(c *cache.Cache, p *Package, target string) (string, error) {
+func crateKey(c *cache.Cache, p *deps.Package, target string) (string, error) {
 	if p.Dir == "" {
 		return "", os.ErrNotExist
 	}
@@ -111,27 +116,27 @@ func crateKey(c *cache.Cache, p *Package, target string) (string, error) {
 
 // treeKey is the cache key of a whole linked report: the keys of all its
 // crates and the edges between them.
-func treeKey(c *cache.Cache, t *Tree, target string) (string, bool) {
-	parts := []string{"tree", target, t.Root}
+func treeKey(c *cache.Cache, t *deps.Graph, target string) (string, bool) {
+	parts := []string{"tree", target, string(t.Root)}
 	for _, id := range t.Order {
 		k, err := crateKey(c, t.Packages[id], target)
 		if err != nil {
 			return "", false
 		}
 		p := t.Packages[id]
-		deps := make([]string, 0, len(p.Deps))
-		for n, d := range p.Deps {
-			deps = append(deps, n+"="+d)
+		edges := make([]string, 0, len(p.Deps))
+		for _, d := range p.Deps {
+			edges = append(edges, d.Name+"="+string(d.ID))
 		}
-		sort.Strings(deps)
-		parts = append(parts, k, strings.Join(deps, ","))
+		sort.Strings(edges)
+		parts = append(parts, k, strings.Join(edges, ","))
 	}
 	return cache.Key(parts...), true
 }
 
 // cachedAnalyze analyses a package, or takes its result from the cache
 // when the crate's files, target and features are unchanged.
-func cachedAnalyze(ctx context.Context, c *cache.Cache, p *Package, target string, model *effects.Model) (*analysis.Result, bool, error) {
+func cachedAnalyze(ctx context.Context, c *cache.Cache, p *deps.Package, target string, model *effects.Model) (*analysis.Result, bool, error) {
 	if c == nil {
 		r, err := analyzePackage(ctx, p, target, model)
 		return r, false, err
@@ -153,43 +158,4 @@ func cachedAnalyze(ctx context.Context, c *cache.Cache, p *Package, target strin
 		r.Problems = append(r.Problems, analysis.Problem{Kind: "cache", Msg: perr.Error()})
 	}
 	return r, false, nil
-}
-
-// ResolveCached is Resolve with the metadata cached, keyed by the
-// project's Cargo.toml, Cargo.lock and .cargo/config.toml contents and
-// the platform. Without a Cargo.lock the resolution is not pinned and is
-// not cached.
-func ResolveCached(ctx context.Context, c *cache.Cache, dir, filterPlatform string) (*Tree, error) {
-	if c == nil {
-		return Resolve(ctx, dir, filterPlatform)
-	}
-	var parts []string
-	for _, name := range []string{"Cargo.toml", "Cargo.lock", filepath.Join(".cargo", "config.toml")} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			if name == "Cargo.lock" {
-				return Resolve(ctx, dir, filterPlatform)
-			}
-			b = nil
-		}
-		parts = append(parts, string(b))
-	}
-	abs, _ := filepath.Abs(dir)
-	key := cache.Key(append([]string{"metadata", abs, filterPlatform}, parts...)...)
-	var raw []byte
-	if c.Get(key, &raw) == nil {
-		if t, err := Parse(raw); err == nil {
-			return t, nil
-		}
-	}
-	raw, err := metadataJSON(ctx, dir, filterPlatform)
-	if err != nil {
-		return nil, err
-	}
-	t, err := Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	c.Put(key, raw)
-	return t, nil
 }

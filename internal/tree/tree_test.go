@@ -5,12 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
+	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/effects"
 )
 
@@ -62,7 +62,7 @@ func witness(f *analysis.Function, cap effects.Capability) string {
 // travel from libc through mio and tokio to the project's functions.
 func TestTreeApp(t *testing.T) {
 	needCargo(t)
-	tr, err := Resolve(context.Background(), "../../testdata/tree/app", "x86_64-unknown-linux-gnu")
+	tr, err := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: deps.Cargo})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestTreeProblems(t *testing.T) {
  "resolve":{"root":"app 0.1.0","nodes":[
  {"id":"app 0.1.0","deps":[{"name":"good","pkg":"good 1.0.0","dep_kinds":[{"kind":null}]},{"name":"bad","pkg":"bad 1.0.0","dep_kinds":[{"kind":null}]},{"name":"gone","pkg":"gone 1.0.0","dep_kinds":[{"kind":null}]}],"features":[]},
  {"id":"good 1.0.0","deps":[],"features":[]},{"id":"bad 1.0.0","deps":[],"features":[]},{"id":"gone 1.0.0","deps":[],"features":[]}]}}`
-	tr, err := Parse([]byte(meta))
+	tr, err := deps.ParseMetadata([]byte(meta), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,9 +169,6 @@ func TestTreeProblems(t *testing.T) {
 	if f == nil || witness(f, effects.Env) != "app::f -> good::g -> std::env::var" {
 		t.Errorf("app::f = %+v", f)
 	}
-	if _, err := Parse([]byte(`{"packages":[]}`)); err == nil {
-		t.Error("metadata without resolve: no error")
-	}
 }
 
 // BenchmarkTreeApp resolves and analyses the whole tree of
@@ -181,7 +178,7 @@ func BenchmarkTreeApp(b *testing.B) {
 		b.Skip("cargo not found")
 	}
 	for i := 0; i < b.N; i++ {
-		tr, err := Resolve(context.Background(), "../../testdata/tree/app", "x86_64-unknown-linux-gnu")
+		tr, err := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: deps.Cargo})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -202,7 +199,7 @@ func BenchmarkTreeAppWarm(b *testing.B) {
 		b.Fatal(err)
 	}
 	run := func() *Report {
-		tr, err := ResolveCached(context.Background(), c, "../../testdata/tree/app", "x86_64-unknown-linux-gnu")
+		tr, err := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: deps.Cargo, Cache: c})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -231,7 +228,7 @@ func TestTreeCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func() *Report {
-		tr, err := ResolveCached(context.Background(), c, "../../testdata/tree/app", "x86_64-unknown-linux-gnu")
+		tr, err := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: deps.Cargo, Cache: c})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,46 +275,36 @@ func TestTreeCache(t *testing.T) {
 	}
 }
 
-// TestResolveLock: without cargo, the tree comes from Cargo.lock and the
-// source directories; it has the same crates as cargo's resolution.
-func TestResolveLock(t *testing.T) {
-	needCargo(t)
-	const app = "../../testdata/tree/app"
-	viaCargo, err := Resolve(context.Background(), app, "x86_64-unknown-linux-gnu")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viaLock, err := ResolveLock(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := func(tr *Tree) string {
-		var out []string
-		for _, id := range tr.Order {
-			out = append(out, tr.Packages[id].Name)
+// TestTreeWithoutCargo: the trees resolved from Cargo.lock and from the
+// manifests alone analyse like cargo's: capabilities still travel from
+// the dependencies to the project's functions.
+func TestTreeWithoutCargo(t *testing.T) {
+	if _, err := os.Stat("/usr/share/cargo/registry/tokio-1.24.2"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus not installed: %v", err)
 		}
-		sort.Strings(out)
-		return strings.Join(out, " ")
+		t.Skip("corpus not installed")
 	}
-	// The lock file lists every platform's dependencies (winapi...);
-	// cargo metadata filtered them for linux. Every crate cargo keeps must
-	// be in the lock-file tree, with its source found.
-	lock := " " + names(viaLock) + " "
-	for _, n := range strings.Fields(names(viaCargo)) {
-		if !strings.Contains(lock, " "+n+" ") {
-			t.Errorf("%s missing from the lock-file tree", n)
+	for _, mode := range []deps.Mode{deps.Lock, deps.Manifest} {
+		tr, err := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: mode})
+		if err != nil {
+			t.Fatalf("%v: %v", mode, err)
 		}
-	}
-	for _, id := range viaLock.Order {
-		if p := viaLock.Packages[id]; p.Dir == "" && !strings.HasPrefix(p.Name, "winapi") && p.Name != "redox_syscall" {
-			t.Errorf("source of %s not found", id)
+		rep, err := Analyze(context.Background(), tr, Options{})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	rep, err := Analyze(context.Background(), viaLock, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f := function(crate(rep, "treeapp"), "treeapp::scratch"); f == nil || !strings.Contains(strings.Join(f.Witness, " "), "tempfile::") {
-		t.Errorf("lock-file tree: scratch = %+v", f)
+		app := crate(rep, "treeapp")
+		if f := function(app, "treeapp::scratch"); f == nil || !strings.Contains(strings.Join(f.Witness, " "), "tempfile::") {
+			t.Errorf("%v: scratch = %+v", mode, f)
+		}
+		if f := function(app, "treeapp::dial"); f == nil || !strings.HasSuffix(witness(f, effects.Net), "-> libc::connect") {
+			t.Errorf("%v: dial = %+v", mode, f)
+		}
+		for _, c := range rep.Crates {
+			if !c.Analyzed {
+				t.Errorf("%v: %s not analysed: %s", mode, c.Name, c.Error)
+			}
+		}
 	}
 }
