@@ -6,29 +6,20 @@ import (
 	"github.com/wardenrs/warden/internal/analysis"
 )
 
-// Imports writes the listing of `warden imports`: for each module (sorted)
-// a header line "std::fs (3)" followed by one "dir, file, imported::path"
-// line per import, sorted by directory, file, line and path; the same
-// item imported twice in one file is listed once. Groups are separated by
-// a blank line. A crate without such imports gives the single line
-// "No imports of authority modules.".
+// Imports writes the listing of `warden imports`: one "dir, file, path"
+// line per import (src/net/tcp, listener.rs, std::net::self), in the
+// Result's order (by directory, file and path), with no header, count or
+// blank line, so that the output can be compared line for line with a
+// hand-written audit. A crate without such imports gives no output;
+// saying that the analysis was incomplete is the command's job, on
+// stderr, so that stdout stays comparable.
 func Imports(w io.Writer, r *analysis.Result) error {
 	if r == nil {
 		return errNilResult
 	}
 	p := &printer{w: w}
-	groups := groupImports(r.Imports)
-	if len(groups) == 0 {
-		p.print("No imports of authority modules.\n")
-	}
-	for i, g := range groups {
-		if i > 0 {
-			p.print("\n")
-		}
-		p.printf("%s (%d)\n", clean(orDash(g.module)), len(g.lines))
-		for _, l := range g.lines {
-			p.print(l + "\n")
-		}
+	for _, im := range r.Imports {
+		p.print(importLine(im) + "\n")
 	}
 	return p.err
 }

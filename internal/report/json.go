@@ -5,55 +5,189 @@ import (
 	"io"
 
 	"github.com/wardenrs/warden/internal/analysis"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/iosafety"
+	"github.com/wardenrs/warden/internal/model"
 )
 
-// JSON writes r as indented JSON, exactly as the struct tags of
-// analysis.Result say, followed by a newline. Nil slices are written as
-// [] and a nil by_capability map as {}, so consumers never see null;
-// object keys come in struct order (map keys sorted), so equal Results
+// The view types below are the JSON contract documented in the README.
+// They are built from the Result rather than being the Result itself so
+// that the analysis can change its internals (one Diagnostic type, units
+// for linking) without changing what consumers read. Every slice is
+// non-nil, so consumers never see null.
+
+type jsonReport struct {
+	Crate     jsonCrate         `json:"crate"`
+	Effects   []jsonEffect      `json:"effects"`
+	Functions []jsonFunction    `json:"functions"`
+	Imports   []jsonImport      `json:"imports"`
+	Problems  []jsonProblem     `json:"problems"`
+	Coverage  jsonCoverage      `json:"coverage"`
+	Findings  []jsonFinding     `json:"findings"`
+	Adoption  iosafety.Adoption `json:"io_safety_adoption"`
+	Summary   Summary           `json:"summary"`
+}
+
+type jsonCrate struct {
+	Name         string   `json:"name"`
+	Version      string   `json:"version"`
+	Path         string   `json:"path"`
+	Edition      string   `json:"edition"`
+	Target       string   `json:"target"`
+	Features     []string `json:"features"`
+	Dependencies []string `json:"dependencies"`
+	BuildScript  bool     `json:"build_script"`
+	ProcMacro    bool     `json:"proc_macro"`
+	AssumedCfgs  []string `json:"assumed_cfgs"`
+	Targets      []string `json:"targets"`
+}
+
+type jsonEffect struct {
+	Function   string `json:"function"`
+	Callee     string `json:"callee"`
+	Capability string `json:"capability"`
+	Kind       string `json:"kind"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Col        int    `json:"col"`
+	Confidence string `json:"confidence"` // high, low
+	Evidence   string `json:"evidence"`   // resolved, by_name, guessed
+	ViaMacro   string `json:"via_macro"`
+	Cfg        string `json:"cfg"`
+	BuildTime  bool   `json:"build_time"`
+}
+
+type jsonFunction struct {
+	Path      string             `json:"path"`
+	Public    bool               `json:"public"`
+	Entry     bool               `json:"entry"`
+	Target    string             `json:"target"`
+	BuildTime bool               `json:"build_time"`
+	File      string             `json:"file"`
+	Line      int                `json:"line"`
+	Direct    []model.Capability `json:"direct"`
+	Reachable []model.Capability `json:"reachable"`
+	Witness   []string           `json:"witness"`
+}
+
+type jsonImport struct {
+	Dir      string `json:"dir"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Module   string `json:"module"`
+	Path     string `json:"path"`
+	Resolved string `json:"resolved"`
+	Cfg      string `json:"cfg"`
+}
+
+type jsonProblem struct {
+	Kind    string `json:"kind"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"`
+}
+
+type jsonCoverage struct {
+	// Complete is true when there is no blind spot: every line of the
+	// enabled targets was analysed.
+	Complete   bool            `json:"complete"`
+	BlindSpots []jsonBlindSpot `json:"blind_spots"`
+}
+
+type jsonBlindSpot struct {
+	Kind      string `json:"kind"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Col       int    `json:"col"`
+	Message   string `json:"message"`
+	BuildTime bool   `json:"build_time"`
+}
+
+type jsonFinding struct {
+	ID         string `json:"id"`
+	Severity   string `json:"severity"`
+	Item       string `json:"item"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Col        int    `json:"col"`
+	Message    string `json:"message"`
+	Fix        string `json:"fix"`
+	Suppressed bool   `json:"suppressed"`
+	Reason     string `json:"reason"`
+	Cfg        string `json:"cfg"`
+	ViaMacro   string `json:"via_macro"`
+}
+
+// JSON writes r as indented JSON in the documented contract, followed by
+// a newline. Arrays are never null and by_capability is never null;
+// object keys come in a fixed order (map keys sorted), so equal Results
 // give equal bytes. HTML characters are not escaped ("a -> b" stays
-// readable).
+// readable); invalid UTF-8 in crate strings becomes U+FFFD, as
+// encoding/json requires.
 func JSON(w io.Writer, r *analysis.Result) error {
 	if r == nil {
 		return errNilResult
 	}
-	n := normalised(r)
+	v := buildJSON(r)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(&n)
+	return enc.Encode(&v)
 }
 
-// normalised returns a copy of r with every nil slice (and the nil
-// capability map) replaced by an empty one. r itself is not modified.
-func normalised(r *analysis.Result) analysis.Result {
-	n := *r
-	n.Crate.Features = nonNil(n.Crate.Features)
-	n.Crate.Dependencies = nonNil(n.Crate.Dependencies)
-	n.Effects = nonNil(n.Effects)
-	n.Functions = make([]analysis.Function, len(r.Functions))
-	for i, f := range r.Functions {
-		f.Direct = nonNil(f.Direct)
-		f.Reachable = nonNil(f.Reachable)
-		f.Witness = nonNil(f.Witness)
-		n.Functions[i] = f
+// buildJSON makes the JSON view of r. It copies every slice it keeps, so
+// the view never aliases (and JSON never modifies) the Result.
+func buildJSON(r *analysis.Result) jsonReport {
+	c := r.Crate
+	v := jsonReport{
+		Crate: jsonCrate{Name: c.Name, Version: c.Version, Path: c.Path, Edition: c.Edition, Target: c.Target,
+			Features: clone(c.Features), Dependencies: clone(c.Dependencies), BuildScript: c.BuildScript,
+			ProcMacro: c.ProcMacro, AssumedCfgs: clone(c.AssumedCfgs), Targets: clone(c.Targets)},
+		Effects:   []jsonEffect{},
+		Functions: make([]jsonFunction, 0, len(r.Functions)),
+		Imports:   make([]jsonImport, 0, len(r.Imports)),
+		Problems:  []jsonProblem{},
+		Coverage:  jsonCoverage{Complete: true, BlindSpots: []jsonBlindSpot{}},
+		Findings:  []jsonFinding{},
+		Adoption: iosafety.Adoption{RawParams: r.Adoption.RawParams, RawReturns: r.Adoption.RawReturns,
+			RawBounds: r.Adoption.RawBounds, SafeParams: r.Adoption.SafeParams, SafeReturns: r.Adoption.SafeReturns,
+			ImplAsFd: clone(r.Adoption.ImplAsFd), ImplFromOwned: clone(r.Adoption.ImplFromOwned),
+			ImplAsRawOnly: clone(r.Adoption.ImplAsRawOnly)},
+		Summary: Summarize(r),
 	}
-	n.Imports = nonNil(n.Imports)
-	n.Problems = nonNil(n.Problems)
-	n.Findings = nonNil(n.Findings)
-	n.Adoption.ImplAsFd = nonNil(n.Adoption.ImplAsFd)
-	n.Adoption.ImplFromOwned = nonNil(n.Adoption.ImplFromOwned)
-	n.Adoption.ImplAsRawOnly = nonNil(n.Adoption.ImplAsRawOnly)
-	if n.Summary.ByCapability == nil {
-		n.Summary.ByCapability = map[effects.Capability]int{}
+	for _, d := range r.Diagnostics {
+		switch d.Category {
+		case diag.Effect:
+			v.Effects = append(v.Effects, jsonEffect{Function: d.Function, Callee: d.Callee, Capability: d.Capability,
+				Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: confidence(d),
+				Evidence: evidenceName(d.Evidence), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime})
+		case diag.Finding:
+			v.Findings = append(v.Findings, jsonFinding{ID: d.Kind, Severity: d.Severity, Item: d.Function,
+				File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Message: d.Message, Fix: d.Fix,
+				Suppressed: d.Suppressed, Reason: d.Reason, Cfg: d.Cfg, ViaMacro: d.ViaMacro})
+		case diag.Problem:
+			v.Problems = append(v.Problems, jsonProblem{Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line,
+				Col: d.Pos.Col, Message: d.Message})
+		case diag.BlindSpot:
+			v.Coverage.Complete = false
+			v.Coverage.BlindSpots = append(v.Coverage.BlindSpots, jsonBlindSpot{Kind: d.Kind, File: d.Pos.File,
+				Line: d.Pos.Line, Col: d.Pos.Col, Message: d.Message, BuildTime: d.BuildTime})
+		}
 	}
-	return n
+	for _, f := range r.Functions {
+		v.Functions = append(v.Functions, jsonFunction{Path: f.Path, Public: f.Public, Entry: f.Entry, Target: f.Target,
+			BuildTime: f.BuildTime, File: f.File, Line: f.Line, Direct: clone(f.Direct), Reachable: clone(f.Reachable),
+			Witness: clone(f.Witness)})
+	}
+	for _, im := range r.Imports {
+		v.Imports = append(v.Imports, jsonImport{Dir: im.Dir, File: im.File, Line: im.Line, Module: im.Module,
+			Path: im.Path, Resolved: im.Resolved, Cfg: im.Cfg})
+	}
+	return v
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
+// clone copies a slice, giving an empty (not nil) one for nil.
+func clone[T any](s []T) []T {
+	return append(make([]T, 0, len(s)), s...)
 }

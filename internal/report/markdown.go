@@ -2,12 +2,12 @@ package report
 
 import (
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analysis"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/model"
 )
 
 // maxList bounds the items a Markdown list or sentence shows before
@@ -15,29 +15,29 @@ import (
 const maxList = 10
 
 // riskLabels name each capability as a risk in the security summary.
-var riskLabels = map[effects.Capability]string{
-	effects.FS:        "Filesystem authority",
-	effects.Net:       "Network authority",
-	effects.Process:   "Process control",
-	effects.Env:       "Environment access",
-	effects.System:    "System-binding calls",
-	effects.FFI:       "Foreign function interface",
-	effects.Unsafe:    "Unsafe code",
-	effects.RawHandle: "Raw handle forging",
-	effects.Build:     "Build-time execution",
+var riskLabels = map[model.Capability]string{
+	model.FS:        "Filesystem authority",
+	model.Net:       "Network authority",
+	model.Process:   "Process control",
+	model.Env:       "Environment access",
+	model.System:    "System-binding calls",
+	model.FFI:       "Foreign function interface",
+	model.Unsafe:    "Unsafe code",
+	model.RawHandle: "Raw handle forging",
+	model.Build:     "Build-time execution",
 }
 
 // meanings say in plain language what each capability lets the crate do.
-var meanings = map[effects.Capability]string{
-	effects.FS:        "opens, reads, writes, creates or deletes files and directories",
-	effects.Net:       "opens network sockets: connects, listens, resolves host names",
-	effects.Process:   "spawns or execs programs, exits or aborts the process, sends signals",
-	effects.Env:       "reads or changes environment variables, program arguments or the current directory",
-	effects.System:    "calls system-binding crates (libc, nix, rustix, ...) directly, with whatever the operating system allows",
-	effects.FFI:       "declares or calls foreign (C) functions, or links native libraries",
-	effects.Unsafe:    "uses unsafe code, which the compiler cannot check for memory safety",
-	effects.RawHandle: "turns raw file descriptors, sockets or handles into I/O objects",
-	effects.Build:     "runs code or reads files at build time (build script, proc macro, include!, env!)",
+var meanings = map[model.Capability]string{
+	model.FS:        "opens, reads, writes, creates or deletes files and directories",
+	model.Net:       "opens network sockets: connects, listens, resolves host names",
+	model.Process:   "spawns or execs programs, exits or aborts the process, sends signals",
+	model.Env:       "reads or changes environment variables, program arguments or the current directory",
+	model.System:    "calls system-binding crates (libc, nix, rustix, ...) directly, with whatever the operating system allows",
+	model.FFI:       "declares or calls foreign (C) functions, or links native libraries",
+	model.Unsafe:    "uses unsafe code, which the compiler cannot check for memory safety",
+	model.RawHandle: "turns raw file descriptors, sockets or handles into I/O objects",
+	model.Build:     "runs code or reads files at build time (build script, proc macro, include!, env!)",
 }
 
 // systemCrates bind the operating system's API directly.
@@ -54,18 +54,22 @@ var buildCrates = map[string]bool{
 }
 
 // Markdown writes an audit report in the shape auditors write by hand:
-// the crate and its dependencies, the imports of authority modules, the
-// effects per capability, the reach of the public API, and a security
-// summary (risks, permissions, transitive risk, and what static analysis
-// covered versus where a human must look). Table cells escape "|"; every
-// string from the crate is shown in a code span or escaped.
+// the crate and its dependencies, the coverage of the analysis (complete,
+// or the blind spots by kind), the imports of authority modules, the
+// effects per capability, the reach of the public API and entry points,
+// the I/O-safety findings, and a security summary (risks, permissions,
+// transitive risk, and what static analysis covered versus where a human
+// must look). Table cells escape "|"; every string from the crate is
+// shown in a code span or escaped.
 func Markdown(w io.Writer, r *analysis.Result) error {
 	if r == nil {
 		return errNilResult
 	}
 	p := &printer{w: w}
 	c := r.Crate
-	groups := byCapability(r.Effects)
+	s := Summarize(r)
+	effects := r.Of(diag.Effect)
+	groups := byCapability(effects)
 
 	p.printf("# Audit: %s %s\n\n", mdText(orDash(c.Name)), mdText(c.Version))
 
@@ -75,15 +79,25 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 	p.printf("- Edition: %s\n", mdText(orDash(c.Edition)))
 	p.printf("- Target: %s\n", code(c.Target))
 	p.printf("- Features: %s\n", codeList(c.Features, "none"))
+	p.printf("- Targets analysed: %s\n", codeList(c.Targets, "none"))
 	p.printf("- Depends on: %s\n", codeList(c.Dependencies, "nothing"))
 	p.printf("- Build script: %s\n", yesNo(c.BuildScript, "yes (runs at build time)"))
+	if len(c.AssumedCfgs) > 0 {
+		p.printf("- Build script may set: %s (assumed unknown: code under them is analysed, with its condition)\n", codeList(c.AssumedCfgs, ""))
+	}
 	p.printf("- Proc macro: %s\n\n", yesNo(c.ProcMacro, "yes (runs inside the compiler)"))
+
+	markdownCoverage(p, r)
 
 	// Imports.
 	igroups := groupImports(r.Imports)
 	p.printf("## Analysis of imports (%d)\n\n", importCount(igroups))
 	if len(igroups) == 0 {
-		p.print("No imports from authority modules.\n\n")
+		p.print("No imports from authority modules")
+		if !s.Complete {
+			p.print(" in the code Warden could see")
+		}
+		p.print(".\n\n")
 	}
 	for _, g := range igroups {
 		p.printf("### %s (%d)\n\n", mdText(orDash(g.module)), len(g.lines))
@@ -92,89 +106,135 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 	}
 
 	// Effects.
-	p.printf("## Effects (%d)\n\n", len(r.Effects))
-	if len(r.Effects) == 0 {
-		p.print("No effects found.\n\n")
+	p.printf("## Effects (%d)\n\n", len(effects))
+	if len(effects) == 0 {
+		if s.Complete {
+			p.print("No effects found.\n\n")
+		} else {
+			p.printf("No effects found in the code Warden could see (%s: see Coverage).\n\n", plural(s.BlindSpots, "blind spot"))
+		}
 	}
 	for _, g := range groups {
 		p.printf("### %s (%d)\n\n", mdText(string(g.cap)), len(g.effects))
 		p.print("| Function | Callee | Kind | Location | Confidence |\n")
 		p.print("|---|---|---|---|---|\n")
 		for _, e := range g.effects {
-			where := code(loc(e.File, e.Line, e.Col))
-			if e.ViaMacro != "" {
-				where += " (via macro " + code(e.ViaMacro) + ")"
-			}
-			conf := mdText(orDash(string(e.Confidence)))
-			if e.Confidence == analysis.Low {
+			conf := confidence(e)
+			if lowConfidence(e) {
 				conf = "**" + conf + "**"
 			}
 			p.printf("| %s | %s | %s | %s | %s |\n",
-				cell(code(e.Function)), cell(code(e.Callee)), cell(mdText(orDash(e.Kind))), cell(where), cell(conf))
+				cell(code(e.Function)), cell(code(e.Callee)), cell(mdText(orDash(e.Kind))), cell(code(loc(e.Pos))+mdNotes(e)), conf)
 		}
 		p.print("\n")
 	}
 
-	// Public API reach.
-	p.print("## Public API reach\n\n")
-	nPublic, nReach := 0, 0
-	for _, f := range r.Functions {
-		if f.Public {
-			nPublic++
-			if len(f.Reachable) > 0 {
-				nReach++
-			}
-		}
-	}
-	if nReach == 0 {
-		p.printf("No public function reaches a capability (%s analysed).\n\n", plural(nPublic, "public function"))
-	} else {
-		p.printf("%d of %s reach a capability; one witness call path for each capability:\n\n", nReach, plural(nPublic, "public function"))
-		for _, f := range r.Functions {
-			if !f.Public || len(f.Reachable) == 0 {
-				continue
-			}
-			caps := make([]string, len(f.Reachable))
-			for i, c := range f.Reachable {
-				caps[i] = mdText(string(c))
-			}
-			p.printf("- %s (%s): %s\n", code(f.Path), code(loc(f.File, f.Line, 0)), strings.Join(caps, ", "))
-			for _, cw := range witnesses(f) {
-				label := mdText(string(cw.cap))
-				if cw.direct {
-					label += " (direct)"
-				}
-				wit := "no witness recorded"
-				if cw.witness != "" {
-					wit = code(cw.witness)
-				}
-				p.printf("  - %s: %s\n", label, wit)
-			}
-		}
-		p.print("\n")
-	}
-
+	markdownReach(p, r, s)
 	markdownIOSafety(p, r)
 
 	p.print("## Security summary\n\n")
-	markdownRisks(p, r, groups)
-	markdownPermissions(p, r, groups)
+	markdownRisks(p, r, s, groups)
+	markdownPermissions(p, r, s, groups)
 	markdownTransitive(p, r)
 	markdownFeasibility(p, r)
 	return p.err
 }
 
+// markdownCoverage writes the "Coverage" section: whether every line of
+// the enabled targets was analysed, or a table of the blind spots by
+// kind. It comes before any finding so that no reader takes an empty
+// table for a clean crate.
+func markdownCoverage(p *printer, r *analysis.Result) {
+	p.print("## Coverage\n\n")
+	blind := r.Of(diag.BlindSpot)
+	if len(blind) == 0 {
+		p.print("Complete: every line of the enabled targets was analysed.\n\n")
+		return
+	}
+	p.printf("Incomplete: %s. Warden could not analyse the code below, so effects in it are not reported; read it by hand.\n\n",
+		plural(len(blind), "blind spot"))
+	p.print("| Kind | Count | First location | What was not seen |\n|---|---|---|---|\n")
+	for _, g := range byKind(blind) {
+		first := g.diags[0]
+		p.printf("| %s | %d | %s | %s |\n", cell(mdText(orDash(g.kind))), len(g.diags), cell(code(loc(first.Pos))+mdNotes(first)), cell(mdText(first.Message)))
+	}
+	p.print("\n")
+}
+
+// markdownReach writes "Public API reach": the public functions that
+// reach capabilities with one witness per capability, then the entry
+// points (main of binaries and build scripts) likewise.
+func markdownReach(p *printer, r *analysis.Result, s Summary) {
+	p.print("## Public API reach\n\n")
+	if s.PublicWithEffects == 0 {
+		p.printf("No public function reaches a capability (%s analysed", plural(s.PublicFunctions, "public function"))
+		if !s.Complete {
+			p.printf("; %s remain, see Coverage", plural(s.BlindSpots, "blind spot"))
+		}
+		p.print(").\n\n")
+	} else {
+		p.printf("%d of %s reach a capability; one witness call path for each capability:\n\n", s.PublicWithEffects, plural(s.PublicFunctions, "public function"))
+		for _, f := range r.Functions {
+			if f.Public && len(f.Reachable) > 0 {
+				markdownFunction(p, f)
+			}
+		}
+		p.print("\n")
+	}
+	var entries []analysis.Function
+	for _, f := range r.Functions {
+		if f.Entry && !f.Public && len(f.Reachable) > 0 {
+			entries = append(entries, f)
+		}
+	}
+	if len(entries) > 0 {
+		p.printf("### Entry points (%d)\n\n", len(entries))
+		for _, f := range entries {
+			markdownFunction(p, f)
+		}
+		p.print("\n")
+	}
+}
+
+// markdownFunction writes one function's reachable capabilities and
+// their witnesses as a nested list item.
+func markdownFunction(p *printer, f analysis.Function) {
+	caps := make([]string, len(f.Reachable))
+	for i, c := range f.Reachable {
+		caps[i] = mdText(string(c))
+	}
+	where := code(lineLoc(f.File, f.Line))
+	if role := fnRole(f); role != "" {
+		where = mdText(role) + ", " + where
+	}
+	if f.BuildTime {
+		where = "build time, " + where
+	}
+	p.printf("- %s (%s): %s\n", code(f.Path), where, strings.Join(caps, ", "))
+	for _, cw := range witnesses(f) {
+		label := mdText(string(cw.cap))
+		if cw.direct {
+			label += " (direct)"
+		}
+		wit := "no witness recorded"
+		if cw.witness != "" {
+			wit = code(cw.witness)
+		}
+		p.printf("  - %s: %s\n", label, wit)
+	}
+}
+
 // markdownRisks writes "### Security risks", derived from the effects,
-// the crate's build flags and path-escape problems.
-func markdownRisks(p *printer, r *analysis.Result, groups []capGroup) {
+// the crate's build flags and path-escape diagnostics.
+func markdownRisks(p *printer, r *analysis.Result, s Summary, groups []capGroup) {
 	p.print("### Security risks\n\n")
 	var items []string
-	pubReach := map[effects.Capability]int{}
+	pubReach := map[model.Capability]int{}
 	for _, f := range r.Functions {
 		if !f.Public {
 			continue
 		}
-		seen := map[effects.Capability]bool{}
+		seen := map[model.Capability]bool{}
 		for _, c := range f.Reachable {
 			if !seen[c] {
 				seen[c] = true
@@ -196,7 +256,7 @@ func markdownRisks(p *printer, r *analysis.Result, groups []capGroup) {
 			}
 		}
 		item := "**" + mdText(label) + "** (" + code(string(g.cap)) + "): " +
-			plural(len(g.effects), "effect") + " (" + kindCounts(g.effects) + ") in " + limitJoin(fns)
+			plural(len(g.effects), "effect") + " (" + mdText(kindCounts(g.effects)) + ") in " + limitJoin(fns)
 		if n := pubReach[g.cap]; n > 0 {
 			item += "; reachable from " + plural(n, "public function")
 		}
@@ -209,29 +269,35 @@ func markdownRisks(p *printer, r *analysis.Result, groups []capGroup) {
 		items = append(items, "**Proc macro**: the crate is a procedural macro; its code runs inside the compiler of every crate that uses it.")
 	}
 	var escapes []string
-	for _, e := range r.Effects {
-		if e.Kind == "path_escape" {
-			escapes = append(escapes, code(loc(e.File, e.Line, e.Col)))
-		}
-	}
-	for _, pr := range r.Problems {
-		if pr.Kind == "path-escape" {
-			escapes = append(escapes, code(loc(pr.File, pr.Line, pr.Col))+" "+mdText(pr.Msg))
+	for _, d := range r.Diagnostics {
+		switch {
+		case d.Category == diag.Effect && d.Kind == "path_escape":
+			escapes = append(escapes, code(loc(d.Pos)))
+		case (d.Category == diag.Problem || d.Category == diag.BlindSpot) && d.Kind == "path-escape":
+			escapes = append(escapes, code(loc(d.Pos))+" "+mdText(d.Message))
 		}
 	}
 	if len(escapes) > 0 {
 		items = append(items, "**Path escape**: "+plural(len(escapes), "path")+" outside the crate directory: "+limitJoin(escapes)+".")
 	}
-	writeItems(p, items, "None found.")
+	none := "None found."
+	if !s.Complete {
+		none = "None found in the code Warden could see; " + plural(s.BlindSpots, "blind spot") + " remain (see Coverage)."
+	}
+	writeItems(p, items, none)
+	if len(items) > 0 && !s.Complete {
+		p.printf("These are the risks in the code Warden could see; %s remain (see Coverage).\n\n", plural(s.BlindSpots, "blind spot"))
+	}
 }
 
 // markdownPermissions writes "### Permissions": one line per capability
 // the crate needs (from its effects, its functions' reach and its build
-// flags), with a plain-language meaning.
-func markdownPermissions(p *printer, r *analysis.Result, groups []capGroup) {
+// flags), with a plain-language meaning. It never says "None" for an
+// incomplete analysis: code Warden did not see may need more.
+func markdownPermissions(p *printer, r *analysis.Result, s Summary, groups []capGroup) {
 	p.print("### Permissions\n\n")
-	counts := map[effects.Capability]int{}
-	need := map[effects.Capability]bool{}
+	counts := map[model.Capability]int{}
+	need := map[model.Capability]bool{}
 	for _, g := range groups {
 		counts[g.cap] = len(g.effects)
 		need[g.cap] = true
@@ -245,7 +311,7 @@ func markdownPermissions(p *printer, r *analysis.Result, groups []capGroup) {
 		}
 	}
 	if r.Crate.BuildScript || r.Crate.ProcMacro {
-		need[effects.Build] = true
+		need[model.Build] = true
 	}
 	var items []string
 	for _, c := range sortedCaps(need) {
@@ -255,6 +321,17 @@ func markdownPermissions(p *printer, r *analysis.Result, groups []capGroup) {
 		}
 		items = append(items, code(string(c))+": "+meaning+" ("+plural(counts[c], "effect")+")")
 	}
+	if !s.Complete {
+		known := "None of the modelled capabilities is needed by the code Warden could see"
+		if len(items) > 0 {
+			known = "The code Warden could see needs the permissions above"
+		}
+		if len(items) > 0 {
+			writeItems(p, items, "")
+		}
+		p.printf("%s; %s remain (see Coverage), and the code there may need more.\n\n", known, plural(s.BlindSpots, "blind spot"))
+		return
+	}
 	writeItems(p, items, "None: the crate needs none of the modelled capabilities.")
 }
 
@@ -263,10 +340,10 @@ func markdownTransitive(p *printer, r *analysis.Result) {
 	p.print("### Transitive risk\n\n")
 	deps := r.Crate.Dependencies
 	if len(deps) == 0 {
-		p.print("The crate has no dependencies: this scan covers all of its own code.\n\n")
+		p.print("The crate has no dependencies: no code but its own runs with it.\n\n")
 		return
 	}
-	p.printf("The crate depends on %s: %s. Their effects are not included in this single-crate scan; Warden's whole-tree mode covers them.\n\n",
+	p.printf("The crate depends on %s: %s. Effects inside them are listed here only when Warden analysed them with the crate (whole-tree mode); a single-crate scan does not follow calls into them.\n\n",
 		plural(len(deps), "crate"), codeList(deps, ""))
 	var sys, build []string
 	for _, d := range deps {
@@ -292,9 +369,12 @@ func markdownTransitive(p *printer, r *analysis.Result) {
 // analysis covered and where a human must look.
 func markdownFeasibility(p *printer, r *analysis.Result) {
 	p.print("### Automation feasibility\n\n")
+	effects := r.Of(diag.Effect)
+	problems := r.Of(diag.Problem)
+	blind := r.Of(diag.BlindSpot)
 	low, viaMacro := 0, 0
-	for _, e := range r.Effects {
-		if e.Confidence == analysis.Low {
+	for _, e := range effects {
+		if lowConfidence(e) {
 			low++
 		}
 		if e.ViaMacro != "" {
@@ -302,21 +382,14 @@ func markdownFeasibility(p *printer, r *analysis.Result) {
 		}
 	}
 	p.printf("Static analysis resolved %s (%d high confidence, %d low confidence) in %s, with %s",
-		plural(len(r.Effects), "effect"), len(r.Effects)-low, low, plural(len(r.Functions), "function"), plural(len(r.Problems), "input problem"))
-	if len(r.Problems) > 0 {
-		counts := map[string]int{}
-		for _, pr := range r.Problems {
-			counts[pr.Kind]++
-		}
-		kinds := make([]string, 0, len(counts))
-		for k := range counts {
-			kinds = append(kinds, k)
-		}
-		sort.Strings(kinds)
-		for i, k := range kinds {
-			kinds[i] = mdText(orDash(k)) + " " + strconv.Itoa(counts[k])
-		}
-		p.print(" (" + strings.Join(kinds, ", ") + ")")
+		plural(len(effects), "effect"), len(effects)-low, low, plural(len(r.Functions), "function"), plural(len(problems), "input problem"))
+	if len(problems) > 0 {
+		p.print(" (" + mdText(kindCounts(problems)) + ")")
+	}
+	if len(blind) > 0 {
+		p.print(" and " + plural(len(blind), "blind spot") + " (" + mdText(kindCounts(blind)) + ")")
+	} else {
+		p.print(" and no blind spot")
 	}
 	p.print(".")
 	if viaMacro > 0 {
@@ -342,33 +415,36 @@ func markdownFeasibility(p *printer, r *analysis.Result) {
 		}
 		items = append(items, item)
 	}
-	effectLocs := func(keep func(analysis.Effect) bool) []string {
+	effectLocs := func(keep func(diag.Diagnostic) bool) []string {
 		var out []string
-		for _, e := range r.Effects {
+		for _, e := range effects {
 			if keep(e) {
-				out = append(out, code(loc(e.File, e.Line, e.Col))+" "+code(e.Callee)+" in "+code(e.Function))
+				out = append(out, code(loc(e.Pos))+" "+code(e.Callee)+" in "+code(e.Function)+mdNotes(e))
 			}
 		}
 		return out
 	}
-	problemLocs := func(keep func(string) bool) []string {
+	diagLocs := func(ds []diag.Diagnostic, keep func(diag.Diagnostic) bool) []string {
 		var out []string
-		for _, pr := range r.Problems {
-			if keep(pr.Kind) {
-				out = append(out, code(loc(pr.File, pr.Line, pr.Col))+": "+mdText(pr.Msg))
+		for _, d := range ds {
+			if keep(d) {
+				out = append(out, code(loc(d.Pos))+": "+mdText(d.Message)+mdNotes(d))
 			}
 		}
 		return out
 	}
+	all := func(diag.Diagnostic) bool { return true }
+	add("Blind spots", "code that exists but that Warden could not analyse (unexpanded macros, generated code, unparsable files); effects in it are not reported.",
+		diagLocs(blind, all))
 	add("Low-confidence effects", "method calls whose receiver type is unknown but whose name is that of an authority method; confirm the receiver.",
-		effectLocs(func(e analysis.Effect) bool { return e.Confidence == analysis.Low }))
+		effectLocs(lowConfidence))
 	add("Unsafe code", "check each block's safety argument by hand.",
-		effectLocs(func(e analysis.Effect) bool { return e.Capability == effects.Unsafe }))
+		effectLocs(func(e diag.Diagnostic) bool { return model.Capability(e.Capability) == model.Unsafe }))
 	add("FFI", "foreign code is invisible to Warden; review what it can do.",
-		effectLocs(func(e analysis.Effect) bool { return e.Capability == effects.FFI }))
-	add("Unexpanded macros", "macros from other crates were not expanded, so effects inside them are not reported.",
-		problemLocs(func(k string) bool { return k == "macro" }))
-	buildLocs := effectLocs(func(e analysis.Effect) bool { return e.Capability == effects.Build })
+		effectLocs(func(e diag.Diagnostic) bool { return model.Capability(e.Capability) == model.FFI }))
+	buildLocs := effectLocs(func(e diag.Diagnostic) bool {
+		return e.BuildTime || model.Capability(e.Capability) == model.Build
+	})
 	if r.Crate.BuildScript && len(buildLocs) == 0 {
 		buildLocs = append(buildLocs, "the crate's build script")
 	}
@@ -377,10 +453,26 @@ func markdownFeasibility(p *printer, r *analysis.Result) {
 	}
 	add("Build-time code", "build scripts, proc macros and include!/env! run or read at build time, before any test or review of the built code.", buildLocs)
 	add("Files that failed to parse", "code in them was not analysed.",
-		problemLocs(func(k string) bool { return k == "syntax" || k == "read" }))
-	add("Other input problems", "parts of the crate may not have been loaded.",
-		problemLocs(func(k string) bool { return k != "macro" && k != "syntax" && k != "read" }))
-	writeItems(p, items, "Nothing beyond the tables above: every effect was resolved with high confidence, and there is no unsafe code, FFI, unexpanded macro, build-time code or input problem.")
+		diagLocs(problems, func(d diag.Diagnostic) bool { return d.Kind == "syntax" }))
+	add("Other input problems", "parts of the crate may not have been read as written.",
+		diagLocs(problems, func(d diag.Diagnostic) bool { return d.Kind != "syntax" }))
+	writeItems(p, items, "Nothing beyond the tables above: every effect was resolved with high confidence, and there is no blind spot, unsafe code, FFI, build-time code or input problem.")
+}
+
+// mdNotes renders the conditions of a diagnostic for Markdown: " (cfg:
+// `unix`) (via macro `m`) (build time)".
+func mdNotes(d diag.Diagnostic) string {
+	var b strings.Builder
+	if d.Cfg != "" {
+		b.WriteString(" (cfg: " + code(d.Cfg) + ")")
+	}
+	if d.ViaMacro != "" {
+		b.WriteString(" (via macro " + code(d.ViaMacro) + ")")
+	}
+	if d.BuildTime {
+		b.WriteString(" (build time)")
+	}
+	return b.String()
 }
 
 // writeItems writes a bullet list, or the none sentence when empty,

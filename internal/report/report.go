@@ -1,33 +1,43 @@
 // Package report renders one analysis.Result in Warden's output formats:
 // a terminal report (Text), the documented JSON contract (JSON), one CSV
-// row per effect (CSV), a hand-audit-shaped Markdown report (Markdown) and
-// the import listing of `warden imports` (Imports).
+// row per effect (CSV), a hand-audit-shaped Markdown report (Markdown),
+// the import listing of `warden imports` (Imports) and the findings of
+// `warden iosafety` (IOSafety).
 //
-// Every renderer is deterministic: effects, functions, problems and
-// dependencies keep the order the analysis gave them; everything grouped
-// or derived (capabilities, import modules, counts by kind) is sorted.
-// Renderers never modify the Result they are given.
+// Every format renders the Result's diagnostics (effects, I/O-safety
+// findings, problems and blind spots), its functions and its imports, and
+// every format says whether the analysis was complete: a report without
+// effects means "no effect" only when there is no blind spot, so the
+// reports never let silence stand for safety.
 //
-// Text, Imports and Markdown print strings that come from the analysed
-// crate (file names, paths, messages), so they escape control characters,
-// invalid UTF-8 and bidirectional-override characters: a hostile crate
-// cannot inject terminal escape sequences or reorder what the auditor
-// reads. JSON and CSV carry the strings unchanged, quoted by their
-// encoders.
+// Every renderer is deterministic: diagnostics, functions and imports
+// keep the order the analysis gave them; everything grouped or derived
+// (capabilities, import modules, counts by kind) is sorted. Renderers
+// never modify the Result they are given.
+//
+// Text, Imports, IOSafety and Markdown print strings that come from the
+// analysed crate (file names, paths, messages), so they escape control
+// characters, invalid UTF-8 and bidirectional-override characters: a
+// hostile crate cannot inject terminal escape sequences or reorder what
+// the auditor reads. JSON and CSV carry the strings unchanged, quoted by
+// their encoders.
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/wardenrs/warden/internal/analysis"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/imports"
+	"github.com/wardenrs/warden/internal/model"
 )
 
 // Options controls the Text report.
@@ -37,7 +47,8 @@ type Options struct {
 	Color bool
 	// Verbose adds the crate's edition and dependencies to the header,
 	// the witness of every reachable capability (direct ones too) to the
-	// public-function section, and the import listing.
+	// public-function section, every blind spot instead of the first few
+	// of each kind, and the import listing.
 	Verbose bool
 }
 
@@ -103,73 +114,92 @@ func unsafeRune(r rune) bool {
 		r == '\u2028' || r == '\u2029'
 }
 
-// loc formats file:line:col, leaving out a zero line or column.
-func loc(file string, line, col int) string {
-	if file == "" {
-		file = "-"
-	}
-	switch {
-	case line <= 0:
-		return file
-	case col <= 0:
-		return file + ":" + strconv.Itoa(line)
-	}
-	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
+// loc formats a position as file:line:col, leaving out a zero line or
+// column ("-" for no file).
+func loc(p diag.Position) string { return p.String() }
+
+// lineLoc formats file:line, for functions (which have no column).
+func lineLoc(file string, line int) string {
+	return diag.Position{File: file, Line: line}.String()
 }
+
+// confidence is the JSON confidence of an effect: low only for guessed
+// callees (a method named like an authority method on a receiver of
+// unknown type); resolved paths and distinctive trait-method names are
+// high.
+func confidence(d diag.Diagnostic) string {
+	if d.Evidence == diag.Guessed {
+		return "low"
+	}
+	return "high"
+}
+
+// evidenceName names how an effect's callee was identified.
+func evidenceName(e diag.Evidence) string {
+	switch e {
+	case diag.Resolved:
+		return "resolved"
+	case diag.ByName:
+		return "by_name"
+	case diag.Guessed:
+		return "guessed"
+	}
+	return "evidence(" + strconv.Itoa(int(e)) + ")"
+}
+
+// lowConfidence reports whether an effect is a guess.
+func lowConfidence(d diag.Diagnostic) bool { return d.Evidence == diag.Guessed }
 
 // capGroup is the effects of one capability, in input order.
 type capGroup struct {
-	cap     effects.Capability
-	effects []analysis.Effect
+	cap     model.Capability
+	effects []diag.Diagnostic
 }
 
 // byCapability groups effects by capability: known capabilities in
-// effects.All order, then any unknown ones sorted by name. Within a group
+// model.All order, then any unknown ones sorted by name. Within a group
 // effects keep their input order.
-func byCapability(es []analysis.Effect) []capGroup {
-	idx := map[effects.Capability]int{}
+func byCapability(es []diag.Diagnostic) []capGroup {
+	idx := map[model.Capability]int{}
 	var groups []capGroup
 	for _, e := range es {
-		i, ok := idx[e.Capability]
+		c := model.Capability(e.Capability)
+		i, ok := idx[c]
 		if !ok {
 			i = len(groups)
-			idx[e.Capability] = i
-			groups = append(groups, capGroup{cap: e.Capability})
+			idx[c] = i
+			groups = append(groups, capGroup{cap: c})
 		}
 		groups[i].effects = append(groups[i].effects, e)
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return capLess(groups[i].cap, groups[j].cap) })
+	slices.SortStableFunc(groups, func(a, b capGroup) int { return capCompare(a.cap, b.cap) })
 	return groups
 }
 
-// capLess orders capabilities for reports: effects.All order, unknown
+// capCompare orders capabilities for reports: model.All order, unknown
 // capabilities last by name.
-func capLess(a, b effects.Capability) bool {
-	ra, rb := a.Rank(), b.Rank()
-	if ra != rb {
-		return ra < rb
-	}
-	return a < b
+func capCompare(a, b model.Capability) int {
+	return cmp.Or(cmp.Compare(a.Rank(), b.Rank()), cmp.Compare(a, b))
 }
 
 // sortedCaps returns the keys of a capability set in report order.
-func sortedCaps(set map[effects.Capability]bool) []effects.Capability {
-	out := make([]effects.Capability, 0, len(set))
+func sortedCaps(set map[model.Capability]bool) []model.Capability {
+	out := make([]model.Capability, 0, len(set))
 	for c := range set {
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return capLess(out[i], out[j]) })
+	slices.SortFunc(out, capCompare)
 	return out
 }
 
 // fnGroup is the effects of one function within a capability group.
 type fnGroup struct {
 	fn      string
-	effects []analysis.Effect
+	effects []diag.Diagnostic
 }
 
 // byFunction groups effects by function in order of first appearance.
-func byFunction(es []analysis.Effect) []fnGroup {
+func byFunction(es []diag.Diagnostic) []fnGroup {
 	idx := map[string]int{}
 	var groups []fnGroup
 	for _, e := range es {
@@ -184,33 +214,44 @@ func byFunction(es []analysis.Effect) []fnGroup {
 	return groups
 }
 
-// indirect returns the capabilities f reaches but does not exercise
-// directly, with their witnesses, in the order of f.Reachable.
-func indirect(f analysis.Function) []capWitness {
-	direct := map[effects.Capability]bool{}
-	for _, c := range f.Direct {
-		direct[c] = true
-	}
-	var out []capWitness
-	for _, cw := range witnesses(f) {
-		if !direct[cw.cap] {
-			out = append(out, cw)
+// kindGroup is the diagnostics of one kind (blind spots, problems).
+type kindGroup struct {
+	kind  string
+	diags []diag.Diagnostic
+}
+
+// byKind groups diagnostics by kind, the most frequent kind first (ties
+// by name), so a report's first lines show where most was missed. Within
+// a kind the diagnostics keep their input order.
+func byKind(ds []diag.Diagnostic) []kindGroup {
+	idx := map[string]int{}
+	var groups []kindGroup
+	for _, d := range ds {
+		i, ok := idx[d.Kind]
+		if !ok {
+			i = len(groups)
+			idx[d.Kind] = i
+			groups = append(groups, kindGroup{kind: d.Kind})
 		}
+		groups[i].diags = append(groups[i].diags, d)
 	}
-	return out
+	slices.SortStableFunc(groups, func(a, b kindGroup) int {
+		return cmp.Or(cmp.Compare(len(b.diags), len(a.diags)), cmp.Compare(a.kind, b.kind))
+	})
+	return groups
 }
 
 // capWitness pairs a reachable capability with its witness path ("" when
 // the analysis gave none) and whether the function exercises it directly.
 type capWitness struct {
-	cap     effects.Capability
+	cap     model.Capability
 	witness string
 	direct  bool
 }
 
 // witnesses pairs f.Reachable with f.Witness.
 func witnesses(f analysis.Function) []capWitness {
-	direct := map[effects.Capability]bool{}
+	direct := map[model.Capability]bool{}
 	for _, c := range f.Direct {
 		direct[c] = true
 	}
@@ -225,48 +266,71 @@ func witnesses(f analysis.Function) []capWitness {
 	return out
 }
 
+// indirect returns the capabilities f reaches but does not exercise
+// directly, with their witnesses, in the order of f.Reachable.
+func indirect(f analysis.Function) []capWitness {
+	var out []capWitness
+	for _, cw := range witnesses(f) {
+		if !cw.direct {
+			out = append(out, cw)
+		}
+	}
+	return out
+}
+
+// exposed reports whether a function is one through which the crate's
+// authority is exercised by others: its public API, or the entry point
+// of a binary or build script.
+func exposed(f analysis.Function) bool { return f.Public || f.Entry }
+
+// fnRole describes an exposed function for reports: "entry of bin",
+// "entry of build-script", or "" for a public library function.
+func fnRole(f analysis.Function) string {
+	if !f.Entry {
+		return ""
+	}
+	if f.Target == "" {
+		return "entry"
+	}
+	return "entry of " + f.Target
+}
+
 // importGroup is the imports of one module.
 type importGroup struct {
 	module string
-	lines  []string // "dir, file, path", sorted, without duplicates
+	lines  []string // "dir, file, path", cleaned, without duplicates
 }
 
-// groupImports groups imports by module (modules sorted). Within a module
-// the imports are sorted by directory, file, line and path, and rendered
-// as "dir, file, path" lines; lines that would print identically (the
-// same item imported twice in one file) are shown once.
-func groupImports(imps []analysis.Import) []importGroup {
-	sorted := append([]analysis.Import(nil), imps...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		switch {
-		case a.Module != b.Module:
-			return a.Module < b.Module
-		case a.Dir != b.Dir:
-			return a.Dir < b.Dir
-		case a.File != b.File:
-			return a.File < b.File
-		case a.Line != b.Line:
-			return a.Line < b.Line
-		}
-		return a.Path < b.Path
-	})
+// groupImports groups imports by module (modules sorted). Within a
+// module the imports keep the Result's order (by directory, file and
+// path) and are rendered as "dir, file, path" lines; lines that would
+// print identically are shown once.
+func groupImports(imps []imports.Import) []importGroup {
+	idx := map[string]int{}
 	var groups []importGroup
 	seen := map[string]bool{}
-	for _, imp := range sorted {
-		if len(groups) == 0 || groups[len(groups)-1].module != imp.Module {
+	for _, imp := range imps {
+		i, ok := idx[imp.Module]
+		if !ok {
+			i = len(groups)
+			idx[imp.Module] = i
 			groups = append(groups, importGroup{module: imp.Module})
-			seen = map[string]bool{}
 		}
-		line := clean(imp.Dir) + ", " + clean(imp.File) + ", " + clean(imp.Path)
-		if seen[line] {
+		line := importLine(imp)
+		if seen[imp.Module+"\x00"+line] {
 			continue
 		}
-		seen[line] = true
-		g := &groups[len(groups)-1]
-		g.lines = append(g.lines, line)
+		seen[imp.Module+"\x00"+line] = true
+		groups[i].lines = append(groups[i].lines, line)
 	}
+	slices.SortStableFunc(groups, func(a, b importGroup) int { return cmp.Compare(a.module, b.module) })
 	return groups
+}
+
+// importLine renders an import as a hand audit lists it: "dir, file,
+// path".
+func importLine(imp imports.Import) string {
+	return clean(imp.Dir) + ", " + clean(imp.File) + ", " + clean(imp.Path)
 }
 
 // importCount is the number of lines groupImports renders.
@@ -286,24 +350,42 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// kindCounts returns "kind n" pairs sorted by kind.
-func kindCounts(es []analysis.Effect) string {
+// kindCounts returns "kind n" pairs sorted by kind, cleaned.
+func kindCounts(ds []diag.Diagnostic) string {
 	counts := map[string]int{}
-	for _, e := range es {
-		counts[e.Kind]++
+	for _, d := range ds {
+		counts[d.Kind]++
 	}
 	kinds := make([]string, 0, len(counts))
 	for k := range counts {
 		kinds = append(kinds, k)
 	}
-	sort.Strings(kinds)
+	slices.Sort(kinds)
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
-		name := k
-		if name == "" {
-			name = "unspecified"
-		}
-		parts[i] = clean(name) + " " + strconv.Itoa(counts[k])
+		parts[i] = clean(orDefault(k, "unspecified")) + " " + strconv.Itoa(counts[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+func orDash(s string) string { return orDefault(s, "-") }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// joinClean joins cleaned strings with ", ", or returns none for an empty
+// list.
+func joinClean(ss []string, none string) string {
+	if len(ss) == 0 {
+		return none
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clean(s)
+	}
+	return strings.Join(out, ", ")
 }

@@ -6,112 +6,160 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/wardenrs/warden/internal/iosafety"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wardenrs/warden/internal/analysis"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/imports"
+	"github.com/wardenrs/warden/internal/iosafety"
+	"github.com/wardenrs/warden/internal/model"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // sample is a hand-built Result covering every section: effects in
-// several capabilities, given out of report order, with a low-confidence
-// one and one via a macro; public functions reaching capabilities through
-// calls; unsorted imports with a duplicate; and problems of several kinds.
+// several capabilities with each evidence level, one via a macro, one
+// under a cfg, one at build time; public functions and a binary's main
+// reaching capabilities through calls; imports; problems; findings (one
+// suppressed); and blind spots of two kinds, one with more than the
+// text report lists.
 func sample() *analysis.Result {
-	const fn = "tinyhttp::server::Server::"
+	const srv = "tinyhttp::server::Server::"
+	eff := func(fn, callee string, c model.Capability, kind, file string, line, col int) diag.Diagnostic {
+		return diag.Diagnostic{Category: diag.Effect, Function: fn, Callee: callee, Capability: string(c), Kind: kind,
+			Pos: diag.Position{File: file, Line: line, Col: col}}
+	}
+	at := func(file string, line, col int) diag.Position { return diag.Position{File: file, Line: line, Col: col} }
+
+	ds := []diag.Diagnostic{
+		eff(srv+"bind", "std::net::TcpListener::bind", model.Net, "ambient", "src/server.rs", 42, 19),
+		eff("tinyhttp::config::load", "std::fs::read_to_string", model.FS, "ambient", "src/config.rs", 10, 5),
+		eff("tinyhttp::config::load", "std::env::var", model.Env, "ambient", "src/config.rs", 8, 16),
+		eff(srv+"from_fd", "std::net::TcpListener::from_raw_fd", model.RawHandle, "forge", "src/server.rs", 60, 9),
+		eff(srv+"from_fd", "unsafe block", model.Unsafe, "unsafe_block", "src/server.rs", 59, 5),
+		eff("tinyhttp::sys::getpid", "libc::getpid", model.System, "call", "src/sys.rs", 5, 14),
+		eff("tinyhttp::sys::c_helper", "tinyhttp::sys::c_helper", model.FFI, "extern_fn", "src/sys.rs", 12, 5),
+		eff(srv+"shutdown", "std::process::exit", model.Process, "exit", "src/server.rs", 90, 9),
+		eff("tinyhttp_cli::main", "std::env::args", model.Env, "ambient", "src/main.rs", 4, 16),
+	}
+	guessed := eff("tinyhttp::log::write_file", "std::fs::File::set_len", model.FS, "ambient", "src/log.rs", 18, 9)
+	guessed.Evidence = diag.Guessed
+	byName := eff("tinyhttp::sys::adopt", "std::os::fd::FromRawFd::from_raw_fd", model.RawHandle, "forge", "src/sys.rs", 9, 14)
+	byName.Evidence = diag.ByName
+	macro := eff("tinyhttp::log::write_file", "std::fs::OpenOptions::open", model.FS, "ambient", "src/log.rs", 22, 5)
+	macro.ViaMacro = "log_to_file"
+	cfg := eff("tinyhttp::tls::init", "openssl_sys::SSL_library_init", model.FFI, "extern_call", "src/tls.rs", 31, 9)
+	cfg.Cfg = "ossl101"
+	build := eff("build_script_build::main", "std::process::Command::new", model.Process, "ambient", "build.rs", 7, 13)
+	build.BuildTime = true
+	ds = append(ds, guessed, byName, macro, cfg, build)
+
+	ds = append(ds,
+		diag.Diagnostic{Category: diag.Problem, Kind: "syntax", Pos: at("src/broken.rs", 3, 12), Message: "expected `;`, found `}`"},
+		diag.Diagnostic{Category: diag.Problem, Kind: "manifest", Pos: at("Cargo.toml", 0, 0), Message: "unknown key package.frobnicate"},
+		diag.Diagnostic{Category: diag.Finding, Kind: "WIO001", Severity: string(iosafety.High), Function: "tinyhttp::net::write_fd",
+			Pos: at("src/net.rs", 40, 8), Message: "public safe function write_fd takes raw handle `fd: RawFd` and passes it to libc::write (line 41)",
+			Fix: iosafety.CheckByID("WIO001").Fix},
+		diag.Diagnostic{Category: diag.Finding, Kind: "WIO003", Severity: string(iosafety.High), Function: "tinyhttp::sys::adopt",
+			Pos: at("src/sys.rs", 9, 14), Message: "safe function adopt calls from_raw_fd on a value from its parameters without taking ownership in its signature",
+			Fix: iosafety.CheckByID("WIO003").Fix, Suppressed: true, Reason: "fd comes from systemd socket activation", Cfg: "unix"},
+	)
+	for i, line := range []int{30, 44, 51, 77, 90} {
+		ds = append(ds, diag.Diagnostic{Category: diag.BlindSpot, Kind: "macro-not-found", Pos: at("src/log.rs", line, 5),
+			Message: []string{"macro info!", "macro warn!", "macro debug!", "macro trace!", "macro error!"}[i] + " is defined nowhere Warden looked (log); what it expands to is not analysed"})
+	}
+	ds = append(ds, diag.Diagnostic{Category: diag.BlindSpot, Kind: "generated-code", Pos: at("src/tls.rs", 3, 1), BuildTime: false,
+		Message: "include! includes code the build script generates into OUT_DIR; that code is not analysed"})
+
+	caps := func(cs ...model.Capability) []model.Capability { return cs }
 	return &analysis.Result{
 		Crate: analysis.CrateInfo{
 			Name: "tinyhttp", Version: "0.3.1", Path: "/src/tinyhttp", Edition: "2021",
 			Target: "x86_64-unknown-linux-gnu", Features: []string{"default", "tls"},
-			Dependencies: []string{"libc ^0.2", "log ^0.4", "cc ^1.0"},
-			BuildScript:  true,
+			Dependencies: []string{"cc ^1.0 (build)", "libc ^0.2", "log ^0.4"},
+			BuildScript:  true, AssumedCfgs: []string{"ossl101", "ossl110"},
+			Targets: []string{"lib", "bin tinyhttp-cli", "build-script"},
 		},
-		Effects: []analysis.Effect{
-			{Function: fn + "bind", Callee: "std::net::TcpListener::bind", Capability: effects.Net, Kind: "ambient", File: "src/server.rs", Line: 42, Col: 19, Confidence: analysis.High},
-			{Function: "tinyhttp::config::load", Callee: "std::fs::read_to_string", Capability: effects.FS, Kind: "ambient", File: "src/config.rs", Line: 10, Col: 5, Confidence: analysis.High},
-			{Function: "tinyhttp::config::load", Callee: "std::env::var", Capability: effects.Env, Kind: "ambient", File: "src/config.rs", Line: 8, Col: 16, Confidence: analysis.High},
-			{Function: fn + "from_fd", Callee: "std::net::TcpListener::from_raw_fd", Capability: effects.RawHandle, Kind: "forge", File: "src/server.rs", Line: 60, Col: 9, Confidence: analysis.High},
-			{Function: fn + "from_fd", Callee: "unsafe", Capability: effects.Unsafe, Kind: "unsafe_block", File: "src/server.rs", Line: 59, Col: 5, Confidence: analysis.High},
-			{Function: "tinyhttp::log::write_file", Callee: "std::fs::File::set_len", Capability: effects.FS, Kind: "ambient", File: "src/log.rs", Line: 18, Col: 9, Confidence: analysis.Low},
-			{Function: "tinyhttp::log::write_file", Callee: "std::fs::OpenOptions::open", Capability: effects.FS, Kind: "ambient", File: "src/log.rs", Line: 22, Col: 5, Confidence: analysis.High, ViaMacro: "log_to_file"},
-			{Function: "tinyhttp::sys::getpid", Callee: "libc::getpid", Capability: effects.System, Kind: "call", File: "src/sys.rs", Line: 5, Col: 14, Confidence: analysis.High},
-			{Function: "tinyhttp::sys::c_helper", Callee: "c_helper", Capability: effects.FFI, Kind: "extern_fn", File: "src/sys.rs", Line: 12, Col: 5, Confidence: analysis.High},
-			{Function: fn + "shutdown", Callee: "std::process::exit", Capability: effects.Process, Kind: "exit", File: "src/server.rs", Line: 90, Col: 9, Confidence: analysis.High},
-			{Function: "tinyhttp", Callee: "build.rs", Capability: effects.Build, Kind: "build_script", File: "build.rs", Line: 1, Col: 1, Confidence: analysis.High},
-		},
+		Diagnostics: diag.Sort(ds),
 		Functions: []analysis.Function{
-			{Path: fn + "bind", Public: true, File: "src/server.rs", Line: 40,
-				Direct: []effects.Capability{effects.Net}, Reachable: []effects.Capability{effects.Net},
-				Witness: []string{fn + "bind -> std::net::TcpListener::bind"}},
-			{Path: fn + "run", Public: true, File: "src/server.rs", Line: 70,
-				Direct:    []effects.Capability{},
-				Reachable: []effects.Capability{effects.FS, effects.Net, effects.Process, effects.Env},
+			{Path: srv + "bind", Public: true, Target: "lib", File: "src/server.rs", Line: 40,
+				Direct: caps(model.Net), Reachable: caps(model.Net),
+				Witness: []string{srv + "bind -> std::net::TcpListener::bind"}},
+			{Path: srv + "run", Public: true, Target: "lib", File: "src/server.rs", Line: 70,
+				Direct:    caps(),
+				Reachable: caps(model.FS, model.Net, model.Process, model.Env),
 				Witness: []string{
-					fn + "run -> tinyhttp::config::load -> std::fs::read_to_string",
-					fn + "run -> " + fn + "bind -> std::net::TcpListener::bind",
-					fn + "run -> " + fn + "shutdown -> std::process::exit",
-					fn + "run -> tinyhttp::config::load -> std::env::var",
+					srv + "run -> tinyhttp::config::load -> std::fs::read_to_string",
+					srv + "run -> " + srv + "bind -> std::net::TcpListener::bind",
+					srv + "run -> " + srv + "shutdown -> std::process::exit",
+					srv + "run -> tinyhttp::config::load -> std::env::var",
 				}},
-			{Path: "tinyhttp::config::load", File: "src/config.rs", Line: 6,
-				Direct: []effects.Capability{effects.FS, effects.Env}, Reachable: []effects.Capability{effects.FS, effects.Env},
+			{Path: "tinyhttp::config::load", Target: "lib", File: "src/config.rs", Line: 6,
+				Direct: caps(model.FS, model.Env), Reachable: caps(model.FS, model.Env),
 				Witness: []string{"tinyhttp::config::load -> std::fs::read_to_string", "tinyhttp::config::load -> std::env::var"}},
-			{Path: fn + "from_fd", Public: true, File: "src/server.rs", Line: 57,
-				Direct:    []effects.Capability{effects.Unsafe, effects.RawHandle},
-				Reachable: []effects.Capability{effects.Unsafe, effects.RawHandle},
-				Witness:   []string{fn + "from_fd -> unsafe", fn + "from_fd -> std::net::TcpListener::from_raw_fd"}},
-			{Path: "tinyhttp::log::write_file", File: "src/log.rs", Line: 15,
-				Direct: []effects.Capability{effects.FS}, Reachable: []effects.Capability{effects.FS},
-				Witness: []string{"tinyhttp::log::write_file -> std::fs::File::set_len"}},
-			{Path: "tinyhttp::Logger::new", Public: true, File: "src/log.rs", Line: 40,
-				Reachable: []effects.Capability{effects.FS},
-				Witness:   []string{"tinyhttp::Logger::new -> tinyhttp::log::write_file -> std::fs::OpenOptions::open"}},
-			{Path: "tinyhttp::version", Public: true, File: "src/lib.rs", Line: 12},
-			{Path: "tinyhttp::sys::getpid", Public: true, File: "src/sys.rs", Line: 4,
-				Direct: []effects.Capability{effects.System}, Reachable: []effects.Capability{effects.System},
-				Witness: []string{"tinyhttp::sys::getpid -> libc::getpid"}},
+			{Path: srv + "from_fd", Public: true, Target: "lib", File: "src/server.rs", Line: 57,
+				Direct:    caps(model.Unsafe, model.RawHandle),
+				Reachable: caps(model.Unsafe, model.RawHandle),
+				Witness:   []string{srv + "from_fd -> unsafe block", srv + "from_fd -> std::net::TcpListener::from_raw_fd"}},
+			{Path: "tinyhttp::log::write_file", Target: "lib", File: "src/log.rs", Line: 15,
+				Direct: caps(model.FS), Reachable: caps(model.FS),
+				Witness: []string{"tinyhttp::log::write_file -> std::fs::OpenOptions::open"}},
+			{Path: "tinyhttp::Logger::new", Public: true, Target: "lib", File: "src/log.rs", Line: 40,
+				Direct: caps(), Reachable: caps(model.FS),
+				Witness: []string{"tinyhttp::Logger::new -> tinyhttp::log::write_file -> std::fs::OpenOptions::open (indirect)"}},
+			{Path: "tinyhttp::version", Public: true, Target: "lib", File: "src/lib.rs", Line: 12},
+			{Path: "tinyhttp_cli::main", Entry: true, Target: "bin", File: "src/main.rs", Line: 3,
+				Direct: caps(model.Env), Reachable: caps(model.FS, model.Net, model.Process, model.Env),
+				Witness: []string{
+					"tinyhttp_cli::main -> " + srv + "run -> tinyhttp::config::load -> std::fs::read_to_string",
+					"tinyhttp_cli::main -> " + srv + "run -> " + srv + "bind -> std::net::TcpListener::bind",
+					"tinyhttp_cli::main -> " + srv + "run -> " + srv + "shutdown -> std::process::exit",
+					"tinyhttp_cli::main -> std::env::args",
+				}},
+			{Path: "build_script_build::main", Entry: true, Target: "build-script", BuildTime: true, File: "build.rs", Line: 5,
+				Direct: caps(model.Process), Reachable: caps(model.Process),
+				Witness: []string{"build_script_build::main -> std::process::Command::new"}},
 		},
-		Imports: []analysis.Import{
-			{Dir: "/src/tinyhttp", File: "src/server.rs", Line: 2, Module: "std::os::fd", Path: "std::os::fd::FromRawFd"},
-			{Dir: "/src/tinyhttp", File: "src/server.rs", Line: 1, Module: "std::net", Path: "std::net::TcpListener"},
-			{Dir: "/src/tinyhttp", File: "src/log.rs", Line: 1, Module: "std::fs", Path: "std::fs::OpenOptions"},
-			{Dir: "/src/tinyhttp", File: "src/config.rs", Line: 2, Module: "std::env", Path: "std::env::var"},
-			{Dir: "/src/tinyhttp", File: "src/config.rs", Line: 1, Module: "std::fs", Path: "std::fs"},
-			{Dir: "/src/tinyhttp", File: "src/log.rs", Line: 1, Module: "std::fs", Path: "std::fs::File"},
-			{Dir: "/src/tinyhttp", File: "src/log.rs", Line: 30, Module: "std::fs", Path: "std::fs::File"},
+		Imports: []imports.Import{
+			{Dir: ".", File: "build.rs", Line: 1, Module: "std::process", Path: "std::process::Command", Resolved: "std::process::Command"},
+			{Dir: "src", File: "config.rs", Line: 1, Module: "std::fs", Path: "std::fs", Resolved: "std::fs"},
+			{Dir: "src", File: "config.rs", Line: 2, Module: "std::env", Path: "std::env::var", Resolved: "std::env::var"},
+			{Dir: "src", File: "log.rs", Line: 1, Module: "std::fs", Path: "std::fs::File", Resolved: "std::fs::File"},
+			{Dir: "src", File: "log.rs", Line: 1, Module: "std::fs", Path: "std::fs::OpenOptions", Resolved: "std::fs::OpenOptions"},
+			{Dir: "src/net/tcp", File: "listener.rs", Line: 2, Module: "std::net", Path: "std::net::self", Resolved: "std::net", Cfg: "unix"},
+			{Dir: "src/net/tcp", File: "listener.rs", Line: 3, Module: "std::os::fd", Path: "std::os::unix::io::FromRawFd as FromFd", Resolved: "std::os::fd::FromRawFd", Cfg: "unix"},
 		},
-		Problems: []analysis.Problem{
-			{Kind: "macro", File: "src/log.rs", Line: 30, Col: 5, Msg: "macro tracing::info! from another crate was not expanded"},
-			{Kind: "syntax", File: "src/broken.rs", Line: 3, Col: 12, Msg: "expected `;`, found `}`"},
-			{Kind: "path-escape", File: "src/lib.rs", Line: 7, Col: 1, Msg: "module file ../../etc/x.rs is outside the crate directory; not followed"},
-		},
-		Findings: []iosafety.Finding{
-			{ID: "WIO001", Severity: iosafety.High, Item: "demo::net::write_fd", File: "src/net.rs", Line: 40, Col: 8,
-				Message: "public safe function write_fd takes raw handle `fd: RawFd` and passes it to libc::write (line 41)",
-				Fix:     iosafety.CheckByID("WIO001").Fix},
-			{ID: "WIO003", Severity: iosafety.High, Item: "demo::sys::adopt", File: "src/sys.rs", Line: 9, Col: 14,
-				Message: "safe function adopt calls from_raw_fd on a value from its parameters without taking ownership in its signature",
-				Fix:     iosafety.CheckByID("WIO003").Fix, Suppressed: true, Reason: "fd comes from systemd socket activation"},
-		},
-		Summary: analysis.Summary{
-			Effects: 11,
-			ByCapability: map[effects.Capability]int{
-				effects.FS: 3, effects.Net: 1, effects.Process: 1, effects.Env: 1, effects.System: 1,
-				effects.FFI: 1, effects.Unsafe: 1, effects.RawHandle: 1, effects.Build: 1,
-			},
-			Functions: 8, PublicFunctions: 6, PublicWithEffects: 5, LowConfidence: 1, Problems: 3,
-		},
+		Adoption: iosafety.Adoption{RawParams: 1, RawBounds: 0, SafeParams: 2, SafeReturns: 1,
+			ImplAsFd: []string{"tinyhttp::server::Server"}, ImplFromOwned: []string{}, ImplAsRawOnly: []string{"tinyhttp::Logger"}},
 	}
 }
 
-// empty is a Result with nothing found and every slice nil.
+// empty is a complete Result with nothing found and every slice nil.
 func empty() *analysis.Result {
-	return &analysis.Result{Crate: analysis.CrateInfo{Name: "nothing", Version: "1.0.0", Path: "/src/nothing", Edition: "2018", Target: "x86_64-unknown-linux-gnu"}}
+	return &analysis.Result{Crate: analysis.CrateInfo{Name: "nothing", Version: "1.0.0", Path: "/src/nothing", Edition: "2018",
+		Target: "x86_64-unknown-linux-gnu", Targets: []string{"lib"}}}
+}
+
+// blind is a Result with no effect but blind spots: the case where a
+// report must not read as clean.
+func blind() *analysis.Result {
+	r := empty()
+	r.Crate.Name = "hidden"
+	r.Functions = []analysis.Function{{Path: "hidden::f", Public: true, Target: "lib", File: "src/lib.rs", Line: 3}}
+	r.Diagnostics = []diag.Diagnostic{
+		{Category: diag.BlindSpot, Kind: "proc-macro-attribute", Pos: diag.Position{File: "src/lib.rs", Line: 2, Col: 1},
+			Message: "#[tokio::main] is a procedural macro attribute: the code it generates is not analysed"},
+		{Category: diag.BlindSpot, Kind: "syntax", Pos: diag.Position{File: "src/odd.rs", Line: 9, Col: 4},
+			Message: "expected item, found `~`; the rest of the file is not analysed"},
+	}
+	return r
 }
 
 func render(t *testing.T, f func(*bytes.Buffer) error) string {
@@ -123,6 +171,8 @@ func render(t *testing.T, f func(*bytes.Buffer) error) string {
 	return b.String()
 }
 
+// golden compares got with testdata/name and prints a line diff on
+// mismatch; with -update it rewrites the file instead.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -134,139 +184,455 @@ func golden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
+		t.Fatalf("%v (run go test ./internal/report -update to create it)", err)
 	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (run go test -update and review the diff)\n--- got ---\n%s", path, got)
+	if d := lineDiff(string(want), got, 40); d != "" {
+		t.Errorf("%s differs from the golden file (-want +got; run go test ./internal/report -update and review):\n%s", path, d)
 	}
 }
 
+type renderFunc func(*bytes.Buffer, *analysis.Result) error
+
+// formats are every renderer, by name, for tests that hold for all.
+var formats = []struct {
+	name string
+	f    renderFunc
+}{
+	{"txt", func(b *bytes.Buffer, r *analysis.Result) error { return Text(b, r, Options{}) }},
+	{"verbose.txt", func(b *bytes.Buffer, r *analysis.Result) error { return Text(b, r, Options{Verbose: true}) }},
+	{"color.txt", func(b *bytes.Buffer, r *analysis.Result) error { return Text(b, r, Options{Color: true}) }},
+	{"json", func(b *bytes.Buffer, r *analysis.Result) error { return JSON(b, r) }},
+	{"csv", func(b *bytes.Buffer, r *analysis.Result) error { return CSV(b, r) }},
+	{"md", func(b *bytes.Buffer, r *analysis.Result) error { return Markdown(b, r) }},
+	{"imports.txt", func(b *bytes.Buffer, r *analysis.Result) error { return Imports(b, r) }},
+	{"iosafety.txt", func(b *bytes.Buffer, r *analysis.Result) error { return IOSafety(b, r) }},
+}
+
 func TestGolden(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		r    *analysis.Result
-		f    func(*bytes.Buffer, *analysis.Result) error
-	}{
-		{"sample.txt", sample(), func(b *bytes.Buffer, r *analysis.Result) error { return Text(b, r, Options{}) }},
-		{"sample.verbose.txt", sample(), func(b *bytes.Buffer, r *analysis.Result) error { return Text(b, r, Options{Verbose: true}) }},
-		{"sample.json", sample(), func(b *bytes.Buffer, r *analysis.Result) error { return JSON(b, r) }},
-		{"sample.csv", sample(), func(b *bytes.Buffer, r *analysis.Result) error { return CSV(b, r) }},
-		{"sample.md", sample(), func(b *bytes.Buffer, r *analysis.Result) error { return Markdown(b, r) }},
-		{"sample.imports.txt", sample(), func(b *bytes.Buffer, r *analysis.Result) error { return Imports(b, r) }},
-		{"empty.txt", empty(), func(b *bytes.Buffer, r *analysis.Result) error { return Text(b, r, Options{}) }},
-		{"empty.json", empty(), func(b *bytes.Buffer, r *analysis.Result) error { return JSON(b, r) }},
-		{"empty.md", empty(), func(b *bytes.Buffer, r *analysis.Result) error { return Markdown(b, r) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			before := sample()
-			got := render(t, func(b *bytes.Buffer) error { return tc.f(b, tc.r) })
-			golden(t, tc.name, got)
-			// Rendering twice gives the same bytes (map iteration order
-			// must not leak), and the input is left untouched.
-			if again := render(t, func(b *bytes.Buffer) error { return tc.f(b, tc.r) }); again != got {
-				t.Error("second rendering differs from the first")
+	results := map[string]func() *analysis.Result{"sample": sample, "empty": empty, "blind": blind}
+	for _, rname := range []string{"sample", "empty", "blind"} {
+		for _, f := range formats {
+			if f.name == "color.txt" || rname != "sample" && (f.name == "csv" || f.name == "imports.txt" || f.name == "iosafety.txt" || f.name == "verbose.txt") {
+				continue
 			}
-			if tc.name[:6] == "sample" && !reflect.DeepEqual(tc.r, before) {
-				t.Error("renderer modified its input")
+			name := rname + "." + f.name + ".golden"
+			t.Run(name, func(t *testing.T) {
+				r := results[rname]()
+				got := render(t, func(b *bytes.Buffer) error { return f.f(b, r) })
+				golden(t, name, got)
+				// Rendering twice gives the same bytes (map iteration
+				// order must not leak), and the input is left untouched.
+				if again := render(t, func(b *bytes.Buffer) error { return f.f(b, r) }); again != got {
+					t.Error("second rendering differs from the first")
+				}
+				if !reflect.DeepEqual(r, results[rname]()) {
+					t.Error("renderer modified its input")
+				}
+			})
+		}
+	}
+}
+
+// hostile puts escape sequences, bidi overrides, line separators and
+// invalid UTF-8 in every string a crate controls.
+func hostile() *analysis.Result {
+	const esc, bidi, bad = "\x1b[2J\x1b]0;pwned\a", "\u202eevil\u2066", "\xff\xfe"
+	r := sample()
+	r.Crate.Name = "tiny" + esc
+	r.Crate.Path = "/src/" + bidi
+	r.Crate.Features = append(r.Crate.Features, "f"+bad)
+	r.Crate.AssumedCfgs = []string{"cfg" + esc}
+	r.Crate.Targets = append(r.Crate.Targets, "bin "+bidi)
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		d.Pos.File = "src/" + esc + bad + ".rs"
+		d.Function += bidi
+		d.Callee += "\u2028" + esc
+		d.Message += "\n" + esc + bad
+		d.Kind += bidi
+		d.Cfg += bad
+		d.ViaMacro += esc
+		d.Reason += bidi
+	}
+	for i := range r.Functions {
+		r.Functions[i].Path += esc
+		r.Functions[i].File = bidi + ".rs"
+		for j := range r.Functions[i].Witness {
+			r.Functions[i].Witness[j] += bad
+		}
+	}
+	for i := range r.Imports {
+		r.Imports[i].Dir += esc
+		r.Imports[i].File = bad + r.Imports[i].File
+		r.Imports[i].Path += bidi
+	}
+	return r
+}
+
+// TestHostileStrings checks that no format lets a crate's strings reach
+// a terminal or a Markdown viewer raw, and that JSON and CSV still carry
+// them (JSON can only carry valid UTF-8).
+func TestHostileStrings(t *testing.T) {
+	r := hostile()
+	for _, f := range formats {
+		t.Run(f.name, func(t *testing.T) {
+			out := render(t, func(b *bytes.Buffer) error { return f.f(b, r) })
+			switch f.name {
+			case "json":
+				if strings.ContainsAny(out, "\x1b\a") {
+					t.Error("JSON contains a raw control character")
+				}
+				var v struct {
+					Crate   struct{ Name string }
+					Effects []struct{ File, Function, Callee string }
+				}
+				if err := json.Unmarshal([]byte(out), &v); err != nil {
+					t.Fatal(err)
+				}
+				if v.Crate.Name != r.Crate.Name {
+					t.Errorf("crate name %q, want %q", v.Crate.Name, r.Crate.Name)
+				}
+				e := r.Of(diag.Effect)[0]
+				if got := v.Effects[0]; got.Function != e.Function || got.Callee != e.Callee ||
+					got.File != strings.ToValidUTF8(e.Pos.File, "\uFFFD\uFFFD") {
+					t.Errorf("effect strings not carried: %+v", got)
+				}
+			case "csv":
+				rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := r.Of(diag.Effect)[0]
+				if rows[1][0] != r.Crate.Name || rows[1][1] != e.Function || rows[1][5] != e.Pos.File || rows[1][8] != e.Cfg {
+					t.Errorf("CSV row does not carry the strings unchanged: %q", rows[1])
+				}
+			default:
+				checkSafe(t, out, f.name == "color.txt")
+				if f.name != "imports.txt" && !strings.Contains(out, `\x1b`) {
+					t.Errorf("escaped ESC not shown:\n%s", out)
+				}
+				if f.name == "imports.txt" && !strings.Contains(out, `\xff`) {
+					t.Errorf("escaped invalid byte not shown:\n%s", out)
+				}
 			}
 		})
 	}
 }
 
-func TestTextColor(t *testing.T) {
-	r := sample()
-	// A hostile file name must not smuggle escapes through either mode.
-	r.Effects[0].File = "src/\x1b[2Jevil.rs"
-	plain := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{}) })
-	if strings.Contains(plain, "\x1b[") {
-		t.Errorf("Color=false output contains an ANSI escape:\n%q", plain)
+// checkSafe fails when out holds a control character other than newline
+// (or, with colour, the renderer's own SGR sequences), a bidi control, a
+// line separator or invalid UTF-8.
+func checkSafe(t *testing.T, out string, color bool) {
+	t.Helper()
+	if color {
+		for _, sgr := range []string{ansiReset, ansiCap, ansiLow, ansiBold, ansiWarn} {
+			out = strings.ReplaceAll(out, sgr, "")
+		}
 	}
-	if !strings.Contains(plain, `src/\x1b[2Jevil.rs`) {
-		t.Errorf("escaped file name not shown:\n%s", plain)
+	if !utf8.ValidString(out) {
+		t.Error("output is not valid UTF-8")
 	}
-	colored := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{Color: true}) })
-	if !strings.Contains(colored, "\x1b[") {
-		t.Error("Color=true output has no ANSI escape")
-	}
-	if !strings.Contains(colored, ansiLow+"[low confidence]"+ansiReset) {
-		t.Error("low-confidence marker not coloured")
-	}
-	if !strings.Contains(colored, ansiCap+"fs"+ansiReset) {
-		t.Error("capability header not coloured")
-	}
-	if strings.Contains(colored, "\x1b[2J") {
-		t.Error("hostile escape from the crate passed through")
+	for i, r := range out {
+		if r != '\n' && unsafeRune(r) {
+			t.Errorf("unsafe rune %U at byte %d: %q", r, i, out[max(0, i-40):min(len(out), i+40)])
+			return
+		}
 	}
 }
 
-func TestCSVParses(t *testing.T) {
+func TestIncompleteHeadline(t *testing.T) {
+	for name, r := range map[string]*analysis.Result{"sample": sample(), "empty": empty(), "blind": blind()} {
+		n := len(r.Of(diag.BlindSpot))
+		out := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{}) })
+		lines := strings.Split(out, "\n")
+		// The headline is the first line after the header block.
+		header := slices.Index(lines, "")
+		head := ""
+		if header >= 0 && header+1 < len(lines) {
+			head = lines[header+1]
+		}
+		want := "incomplete: " + plural(n, "blind spot")
+		if n > 0 && head != want {
+			t.Errorf("%s: first line after the header = %q, want %q", name, head, want)
+		}
+		if n == 0 && strings.Contains(out, "incomplete") {
+			t.Errorf("%s: complete result says incomplete:\n%s", name, out)
+		}
+		md := render(t, func(b *bytes.Buffer) error { return Markdown(b, r) })
+		if got := strings.Contains(md, "\nIncomplete: "+plural(n, "blind spot")+"."); got != (n > 0) {
+			t.Errorf("%s: Markdown Incomplete line present = %v with %d blind spots", name, got, n)
+		}
+		if got := strings.Contains(md, "\nComplete: every line of the enabled targets was analysed."); got != (n == 0) {
+			t.Errorf("%s: Markdown Complete line present = %v with %d blind spots", name, got, n)
+		}
+		if strings.Index(md, "## Coverage") > strings.Index(md, "## Effects") {
+			t.Errorf("%s: Coverage is not before Effects", name)
+		}
+	}
+	colored := render(t, func(b *bytes.Buffer) error { return Text(b, blind(), Options{Color: true}) })
+	if !strings.Contains(colored, ansiWarn+"incomplete: 2 blind spots"+ansiReset) {
+		t.Error("incomplete headline not coloured on a terminal")
+	}
+}
+
+// TestNoEffectsNeverAlone: with blind spots, "no effects" is always
+// qualified, and the security summary never claims "None".
+func TestNoEffectsNeverAlone(t *testing.T) {
+	r := blind()
+	txt := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{}) })
+	if slices.Contains(strings.Split(txt, "\n"), "No effects found.") {
+		t.Errorf("text says \"No effects found.\" alone with blind spots:\n%s", txt)
+	}
+	if !strings.Contains(txt, "No effects found in the code Warden could see (2 blind spots: see below)") {
+		t.Errorf("qualified no-effects sentence missing:\n%s", txt)
+	}
+	if !strings.Contains(txt, "Blind spots (2)") || !strings.Contains(txt, "proc-macro-attribute (1)") {
+		t.Errorf("blind spot section missing:\n%s", txt)
+	}
+	md := render(t, func(b *bytes.Buffer) error { return Markdown(b, r) })
+	for _, bad := range []string{"No effects found.\n", "None: the crate needs none", "\nNone found.\n"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("Markdown says %q with blind spots", bad)
+		}
+	}
+	if !strings.Contains(md, "2 blind spots remain") {
+		t.Errorf("Markdown security summary does not say blind spots remain:\n%s", md)
+	}
+	// And a complete empty crate does say it plainly.
+	if out := render(t, func(b *bytes.Buffer) error { return Text(b, empty(), Options{}) }); !strings.Contains(out, "\nNo effects found.\n") {
+		t.Errorf("complete empty result:\n%s", out)
+	}
+}
+
+func TestBlindSpotsListLimit(t *testing.T) {
 	r := sample()
-	r.Effects[0].Function = `weird, "quoted" fn`
+	out := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{}) })
+	if !strings.Contains(out, "  macro-not-found (5)\n") || !strings.Contains(out, "    and 2 more\n") {
+		t.Errorf("blind spots not grouped with \"and N more\":\n%s", out)
+	}
+	if strings.Contains(out, "macro trace!") {
+		t.Error("more than the first few blind spots of a kind listed")
+	}
+	verbose := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{Verbose: true}) })
+	if !strings.Contains(verbose, "macro error!") || strings.Contains(verbose, "and 2 more") {
+		t.Error("verbose text does not list every blind spot")
+	}
+}
+
+func TestTextColor(t *testing.T) {
+	r := sample()
+	plain := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{}) })
+	if strings.Contains(plain, "\x1b") {
+		t.Errorf("Color=false output contains ESC:\n%q", plain)
+	}
+	colored := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{Color: true}) })
+	for what, s := range map[string]string{
+		"low-confidence marker": ansiLow + "[low confidence]" + ansiReset,
+		"capability header":     ansiCap + "fs" + ansiReset,
+		"incomplete headline":   ansiWarn + "incomplete: 6 blind spots" + ansiReset,
+	} {
+		if !strings.Contains(colored, s) {
+			t.Errorf("%s not coloured", what)
+		}
+	}
+}
+
+func TestTextMarkers(t *testing.T) {
+	out := render(t, func(b *bytes.Buffer) error { return Text(b, sample(), Options{}) })
+	for _, want := range []string{
+		"[low confidence]", "[via macro log_to_file]", "[cfg: ossl101]", "[build time]",
+		"build script may set: ossl101, ossl110",
+		"targets       lib, bin tinyhttp-cli, build-script",
+		"tinyhttp_cli::main  (entry of bin, src/main.rs:3)",
+		"Public functions and entry points reaching capabilities through calls (3)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCSV(t *testing.T) {
+	r := sample()
+	r.Diagnostics[0].Function = `weird, "quoted" fn`
 	out := render(t, func(b *bytes.Buffer) error { return CSV(b, r) })
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col"}; !reflect.DeepEqual(rows[0], want) {
+	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time"}; !reflect.DeepEqual(rows[0], want) {
 		t.Errorf("header = %q, want %q", rows[0], want)
 	}
-	if len(rows) != 1+len(r.Effects) {
-		t.Fatalf("%d rows, want %d", len(rows), 1+len(r.Effects))
+	effects := r.Of(diag.Effect)
+	if len(rows) != 1+len(effects) {
+		t.Fatalf("%d rows, want %d", len(rows), 1+len(effects))
 	}
-	e := r.Effects[0]
-	want := []string{"tinyhttp", e.Function, e.Callee, "net", "/src/tinyhttp", e.File, "42", "19"}
-	if !reflect.DeepEqual(rows[1], want) {
+	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true"}; !reflect.DeepEqual(rows[1], want) {
 		t.Errorf("row 1 = %q, want %q", rows[1], want)
 	}
-	empty := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) })
-	if empty != "crate,fn_decl,callee,effect,dir,file,line,col\n" {
-		t.Errorf("empty CSV = %q", empty)
+	found := false
+	for _, row := range rows[1:] {
+		if row[2] == "openssl_sys::SSL_library_init" {
+			found = true
+			if row[8] != "ossl101" || row[9] != "false" {
+				t.Errorf("cfg row = %q", row)
+			}
+		}
+	}
+	if !found {
+		t.Error("cfg effect not written")
+	}
+	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time\n" {
+		t.Errorf("empty CSV = %q", e)
 	}
 }
 
-func TestJSONRoundTrip(t *testing.T) {
-	r := sample()
-	out := render(t, func(b *bytes.Buffer) error { return JSON(b, r) })
+func TestImportsLines(t *testing.T) {
+	out := render(t, func(b *bytes.Buffer) error { return Imports(b, sample()) })
+	want := `., build.rs, std::process::Command
+src, config.rs, std::fs
+src, config.rs, std::env::var
+src, log.rs, std::fs::File
+src, log.rs, std::fs::OpenOptions
+src/net/tcp, listener.rs, std::net::self
+src/net/tcp, listener.rs, std::os::unix::io::FromRawFd as FromFd
+`
+	if out != want {
+		t.Errorf("imports (-want +got):\n%s", lineDiff(want, out, 40))
+	}
+	if e := render(t, func(b *bytes.Buffer) error { return Imports(b, empty()) }); e != "" {
+		t.Errorf("no imports gave %q, want no output", e)
+	}
+}
+
+// keys returns the sorted keys of a JSON object.
+func keys(t *testing.T, v any) []string {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%T is not an object", v)
+	}
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sorted(s ...string) []string { sort.Strings(s); return s }
+
+// TestJSONContract checks the documented keys of every object, that no
+// value is null, and the values derived from diagnostics.
+func TestJSONContract(t *testing.T) {
+	out := render(t, func(b *bytes.Buffer) error { return JSON(b, sample()) })
 	if !strings.HasSuffix(out, "}\n") {
 		t.Error("JSON does not end with a newline")
-	}
-	var back analysis.Result
-	if err := json.Unmarshal([]byte(out), &back); err != nil {
-		t.Fatal(err)
-	}
-	// The only difference allowed is nil slices coming back as empty.
-	want := normalised(r)
-	if !reflect.DeepEqual(back, want) {
-		t.Errorf("round trip differs:\n got %+v\nwant %+v", back, want)
-	}
-	if strings.Contains(out, "null") {
-		t.Error("JSON contains null")
-	}
-	if !strings.Contains(out, `"direct": []`) {
-		t.Error("function with no direct capabilities not written as []")
 	}
 	if strings.Contains(out, `\u003e`) {
 		t.Error("'>' in witnesses was HTML-escaped")
 	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	first := func(key string) any { return v[key].([]any)[0] }
+	for _, c := range []struct {
+		what string
+		obj  any
+		want []string
+	}{
+		{"top", v, sorted("crate", "effects", "functions", "imports", "problems", "coverage", "findings", "io_safety_adoption", "summary")},
+		{"crate", v["crate"], sorted("name", "version", "path", "edition", "target", "features", "dependencies", "build_script", "proc_macro", "assumed_cfgs", "targets")},
+		{"effect", first("effects"), sorted("function", "callee", "capability", "kind", "file", "line", "col", "confidence", "evidence", "via_macro", "cfg", "build_time")},
+		{"function", first("functions"), sorted("path", "public", "entry", "target", "build_time", "file", "line", "direct", "reachable", "witness")},
+		{"import", first("imports"), sorted("dir", "file", "line", "module", "path", "resolved", "cfg")},
+		{"problem", first("problems"), sorted("kind", "file", "line", "col", "message")},
+		{"coverage", v["coverage"], sorted("complete", "blind_spots")},
+		{"blind spot", v["coverage"].(map[string]any)["blind_spots"].([]any)[0], sorted("kind", "file", "line", "col", "message", "build_time")},
+		{"finding", first("findings"), sorted("id", "severity", "item", "file", "line", "col", "message", "fix", "suppressed", "reason", "cfg", "via_macro")},
+		{"adoption", v["io_safety_adoption"], sorted("raw_params", "raw_returns", "raw_bounds", "safe_params", "safe_returns", "impl_as_fd", "impl_from_owned", "impl_as_raw_only")},
+		{"summary", v["summary"], sorted("effects", "by_capability", "functions", "public_functions", "public_with_effects", "entries", "low_confidence", "problems", "findings", "blind_spots", "complete")},
+	} {
+		if got := keys(t, c.obj); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s keys = %q, want %q", c.what, got, c.want)
+		}
+	}
 
+	var typed struct {
+		Effects []struct {
+			Callee, Confidence, Evidence, Cfg string
+			BuildTime                         bool `json:"build_time"`
+		}
+		Coverage struct {
+			Complete   bool
+			BlindSpots []any `json:"blind_spots"`
+		}
+		Summary Summary
+	}
+	if err := json.Unmarshal([]byte(out), &typed); err != nil {
+		t.Fatal(err)
+	}
+	conf := map[string]string{}
+	for _, e := range typed.Effects {
+		conf[e.Callee] = e.Confidence + "/" + e.Evidence
+	}
+	for callee, want := range map[string]string{
+		"std::fs::File::set_len":              "low/guessed",
+		"std::os::fd::FromRawFd::from_raw_fd": "high/by_name",
+		"std::net::TcpListener::bind":         "high/resolved",
+	} {
+		if conf[callee] != want {
+			t.Errorf("%s: confidence/evidence = %q, want %q", callee, conf[callee], want)
+		}
+	}
+	if typed.Coverage.Complete || len(typed.Coverage.BlindSpots) != 6 {
+		t.Errorf("coverage = %+v, want incomplete with 6 blind spots", typed.Coverage)
+	}
+	if !reflect.DeepEqual(typed.Summary, Summarize(sample())) {
+		t.Errorf("summary round trip: got %+v, want %+v", typed.Summary, Summarize(sample()))
+	}
+
+	// An empty result writes [] and {}, never null, and is complete.
 	e := render(t, func(b *bytes.Buffer) error { return JSON(b, empty()) })
-	for _, key := range []string{"features", "dependencies", "effects", "functions", "imports", "problems"} {
+	if strings.Contains(e, "null") {
+		t.Errorf("empty result JSON contains null:\n%s", e)
+	}
+	for _, key := range []string{"features", "dependencies", "assumed_cfgs", "effects", "functions", "imports", "problems", "blind_spots", "findings", "impl_as_fd"} {
 		if !strings.Contains(e, `"`+key+`": []`) {
 			t.Errorf("empty result: %q not written as []", key)
 		}
 	}
-	if !strings.Contains(e, `"by_capability": {}`) {
-		t.Error("empty result: by_capability not written as {}")
+	if !strings.Contains(e, `"by_capability": {}`) || !strings.Contains(e, `"complete": true`) {
+		t.Error("empty result: by_capability not {} or not complete")
 	}
-	if strings.Contains(e, "null") {
-		t.Error("empty result JSON contains null")
+}
+
+func TestSummarize(t *testing.T) {
+	got := Summarize(sample())
+	want := Summary{
+		Effects: 14,
+		ByCapability: map[model.Capability]int{model.FS: 3, model.Net: 1, model.Process: 2, model.Env: 2,
+			model.System: 1, model.FFI: 2, model.Unsafe: 1, model.RawHandle: 2},
+		Functions: 9, PublicFunctions: 5, PublicWithEffects: 4, Entries: 2, LowConfidence: 1,
+		Problems: 2, Findings: 1, BlindSpots: 6, Complete: false,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Summarize = %+v\nwant        %+v", got, want)
+	}
+	if s := Summarize(empty()); !s.Complete || s.ByCapability == nil || s.Effects != 0 {
+		t.Errorf("Summarize(empty) = %+v", s)
 	}
 }
 
 func TestMarkdownEscapesPipes(t *testing.T) {
 	r := sample()
-	r.Effects[0].Callee = "<closure|x> as Fn"
-	r.Effects[0].Function = "a`b"
+	for i, d := range r.Diagnostics {
+		if d.Category == diag.Effect && d.Callee == "std::net::TcpListener::bind" {
+			r.Diagnostics[i].Callee = "<closure|x> as Fn"
+			r.Diagnostics[i].Function = "a`b"
+		}
+	}
 	out := render(t, func(b *bytes.Buffer) error { return Markdown(b, r) })
 	var row string
 	for _, l := range strings.Split(out, "\n") {
@@ -277,7 +643,7 @@ func TestMarkdownEscapesPipes(t *testing.T) {
 	if row == "" {
 		t.Fatalf("no table row for the effect:\n%s", out)
 	}
-	if !strings.Contains(row, "``<closure\\|x> as Fn``") && !strings.Contains(row, "`<closure\\|x> as Fn`") {
+	if !strings.Contains(row, "`<closure\\|x> as Fn`") {
 		t.Errorf("pipe not escaped in %q", row)
 	}
 	if !strings.Contains(row, "``a`b``") {
@@ -289,29 +655,11 @@ func TestMarkdownEscapesPipes(t *testing.T) {
 	}
 }
 
-func TestImportsFormat(t *testing.T) {
-	out := render(t, func(b *bytes.Buffer) error { return Imports(b, sample()) })
-	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if l == "" || strings.HasSuffix(l, ")") {
-			continue
-		}
-		if f := strings.Split(l, ", "); len(f) != 3 || f[0] != "/src/tinyhttp" {
-			t.Errorf("import line %q is not \"dir, file, path\"", l)
-		}
-	}
-	if !strings.Contains(out, "std::fs (3)\n") {
-		t.Errorf("std::fs header missing or miscounted:\n%s", out)
-	}
-}
-
 func TestNilResult(t *testing.T) {
 	var b bytes.Buffer
-	for name, err := range map[string]error{
-		"Text": Text(&b, nil, Options{}), "JSON": JSON(&b, nil), "CSV": CSV(&b, nil),
-		"Markdown": Markdown(&b, nil), "Imports": Imports(&b, nil),
-	} {
-		if err == nil {
-			t.Errorf("%s(nil) gave no error", name)
+	for _, f := range formats {
+		if err := f.f(&b, nil); err == nil {
+			t.Errorf("%s(nil) gave no error", f.name)
 		}
 	}
 }
@@ -326,7 +674,7 @@ func TestWriteErrors(t *testing.T) {
 	r := sample()
 	for name, err := range map[string]error{
 		"Text": Text(failWriter{}, r, Options{}), "JSON": JSON(failWriter{}, r), "CSV": CSV(failWriter{}, r),
-		"Markdown": Markdown(failWriter{}, r), "Imports": Imports(failWriter{}, r),
+		"Markdown": Markdown(failWriter{}, r), "Imports": Imports(failWriter{}, r), "IOSafety": IOSafety(failWriter{}, r),
 	} {
 		if !errors.Is(err, errWrite) {
 			t.Errorf("%s: error = %v, want the write error", name, err)
@@ -341,6 +689,7 @@ func TestClean(t *testing.T) {
 		"tab\there":        `tab\x09here`,
 		"new\nline":        `new\x0aline`,
 		"rlo\u202eevil":    `rlo\u{202e}evil`,
+		"ls\u2028sep":      `ls\u{2028}sep`,
 		"bad\xffbyte":      `bad\xffbyte`,
 		"ünïcode_is_fine✓": "ünïcode_is_fine✓",
 	} {

@@ -2,13 +2,13 @@ package report
 
 import (
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/wardenrs/warden/internal/analysis"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/model"
 )
 
 // ANSI SGR sequences used when Options.Color is set.
@@ -17,14 +17,31 @@ const (
 	ansiCap   = "\x1b[1;36m" // bold cyan: capability headers
 	ansiLow   = "\x1b[33m"   // yellow: low-confidence markers
 	ansiBold  = "\x1b[1m"    // crate name and section titles
+	ansiWarn  = "\x1b[1;31m" // bold red: the "incomplete" headline
 )
 
-// Text writes the terminal report: a header (crate name and version,
-// path, target, features), the effects grouped by capability (in
-// effects.All order) and then by function, each with its location,
-// callee, kind and markers for low confidence and macro expansion; the
-// public functions that reach capabilities only through calls, with a
-// witness path for each; the problems; and a one-line summary.
+// textBlindShown is how many blind spots of each kind the terminal
+// report lists before "and N more" (all of them with Verbose): enough to
+// see the pattern, few enough that a crate with hundreds of unexpanded
+// macros still gives a readable report.
+const textBlindShown = 3
+
+// Text writes the terminal report:
+//
+//   - a header: crate name and version, path, target, features, the
+//     targets analysed, build script and proc macro flags, and the cfgs
+//     the build script may set (assumed unknown);
+//   - "incomplete: N blind spots" when the analysis did not see all the
+//     code, so that a report without effects is never mistaken for a
+//     clean one;
+//   - the effects grouped by capability (in model.All order) and then by
+//     function, each with its location, callee, kind and markers for low
+//     confidence, macro expansion, cfg condition and build time;
+//   - the public functions and entry points (main of a binary) that reach
+//     capabilities through calls, with a witness call path for each;
+//   - the I/O-safety findings, the problems, and the blind spots grouped
+//     by kind (the first few locations of each);
+//   - a one-line summary.
 func Text(w io.Writer, r *analysis.Result, o Options) error {
 	if r == nil {
 		return errNilResult
@@ -37,6 +54,7 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 		}
 		return code + s + ansiReset
 	}
+	s := Summarize(r)
 
 	// Header.
 	c := r.Crate
@@ -47,6 +65,9 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 	}
 	p.printf("  target\t%s\n", clean(orDash(c.Target)))
 	p.printf("  features\t%s\n", joinClean(c.Features, "none"))
+	if len(c.Targets) > 0 {
+		p.printf("  targets\t%s\n", joinClean(c.Targets, ""))
+	}
 	if o.Verbose {
 		p.printf("  depends on\t%s\n", joinClean(c.Dependencies, "none"))
 	}
@@ -56,71 +77,45 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 	if c.ProcMacro {
 		p.print("  proc macro\tyes (runs inside the compiler)\n")
 	}
+	if len(c.AssumedCfgs) > 0 {
+		// No tab: a long key would widen the column of every header line.
+		p.printf("  build script may set: %s (code under them is analysed, with its condition)\n", joinClean(c.AssumedCfgs, ""))
+	}
+
+	// The headline that keeps a clean-looking report honest.
+	if !s.Complete {
+		p.printf("\n%s\n", paint(ansiWarn, "incomplete: "+plural(s.BlindSpots, "blind spot")))
+	}
 
 	// Effects by capability, then by function.
+	effects := r.Of(diag.Effect)
 	p.print("\n")
-	if len(r.Effects) == 0 {
-		p.print("No effects found.\n")
+	if len(effects) == 0 {
+		if s.Complete {
+			p.print("No effects found.\n")
+		} else {
+			p.printf("No effects found in the code Warden could see (%s: see below).\n", plural(s.BlindSpots, "blind spot"))
+		}
 	}
-	for _, g := range byCapability(r.Effects) {
+	for _, g := range byCapability(effects) {
 		p.printf("%s (%s)\n", paint(ansiCap, clean(string(g.cap))), plural(len(g.effects), "effect"))
 		for _, fg := range byFunction(g.effects) {
 			p.printf("  %s\n", clean(orDash(fg.fn)))
 			for _, e := range fg.effects {
-				p.printf("    %s\t%s\t%s", clean(loc(e.File, e.Line, e.Col)), clean(orDash(e.Callee)), clean(orDash(e.Kind)))
-				var marks []string
-				if e.Confidence == analysis.Low {
-					marks = append(marks, paint(ansiLow, "[low confidence]"))
+				p.printf("    %s\t%s\t%s", clean(loc(e.Pos)), clean(orDash(e.Callee)), clean(orDash(e.Kind)))
+				mark := ""
+				if lowConfidence(e) {
+					mark = " " + paint(ansiLow, "[low confidence]")
 				}
-				if e.ViaMacro != "" {
-					marks = append(marks, "[via macro "+clean(e.ViaMacro)+"]")
-				}
-				if len(marks) > 0 {
-					p.print("\t" + strings.Join(marks, " "))
+				if mark += notes(e, clean); mark != "" {
+					p.print("\t" + mark[1:])
 				}
 				p.print("\n")
 			}
 		}
 	}
 
-	// Public functions reaching capabilities through calls.
-	type pubFn struct {
-		f  analysis.Function
-		cw []capWitness
-	}
-	var pubs []pubFn
-	for _, f := range r.Functions {
-		if !f.Public {
-			continue
-		}
-		cw := indirect(f)
-		if o.Verbose && len(f.Reachable) > 0 {
-			cw = witnesses(f)
-		}
-		if len(cw) > 0 {
-			pubs = append(pubs, pubFn{f, cw})
-		}
-	}
-	if len(pubs) > 0 {
-		title := "Public functions reaching capabilities through calls"
-		if o.Verbose {
-			title = "Public functions reaching capabilities"
-		}
-		p.printf("\n%s (%d)\n", paint(ansiBold, title), len(pubs))
-		for _, pf := range pubs {
-			p.printf("  %s  (%s)\n", clean(orDash(pf.f.Path)), clean(loc(pf.f.File, pf.f.Line, 0)))
-			for _, cw := range pf.cw {
-				wit := clean(cw.witness)
-				if wit == "" {
-					wit = "(no witness)"
-				}
-				if cw.direct {
-					wit = "direct: " + wit
-				}
-				p.printf("    %s\t%s\n", clean(string(cw.cap)), wit)
-			}
-		}
-	}
+	textReach(p, r, o, paint)
 
 	// Imports (verbose only; `warden imports` prints them on their own).
 	if o.Verbose {
@@ -135,74 +130,137 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 	}
 
 	// I/O safety.
-	if len(r.Findings) > 0 {
-		p.printf("\n%s (%d)\n", paint(ansiBold, "I/O safety"), len(r.Findings))
-		for _, f := range r.Findings {
+	if findings := r.Of(diag.Finding); len(findings) > 0 {
+		p.printf("\n%s (%d)\n", paint(ansiBold, "I/O safety"), len(findings))
+		for _, f := range findings {
 			sup := ""
 			if f.Suppressed {
 				sup = "  [suppressed: " + clean(f.Reason) + "]"
 			}
-			p.printf("  %s\t%s %s\t%s\t%s%s\n", clean(loc(f.File, f.Line, f.Col)), f.ID, f.Severity, clean(f.Item), clean(f.Message), sup)
+			p.printf("  %s\t%s %s\t%s\t%s%s%s\n", clean(loc(f.Pos)), clean(f.Kind), clean(f.Severity),
+				clean(orDash(f.Function)), clean(f.Message), notes(f, clean), sup)
 		}
 	}
 
 	// Problems.
-	if len(r.Problems) > 0 {
-		p.printf("\n%s (%d)\n", paint(ansiBold, "Problems"), len(r.Problems))
-		for _, pr := range r.Problems {
-			p.printf("  %s\t%s\t%s\n", clean(loc(pr.File, pr.Line, pr.Col)), clean(orDash(pr.Kind)), clean(pr.Msg))
+	if problems := r.Of(diag.Problem); len(problems) > 0 {
+		p.printf("\n%s (%d)\n", paint(ansiBold, "Problems"), len(problems))
+		for _, pr := range problems {
+			p.printf("  %s\t%s\t%s%s\n", clean(loc(pr.Pos)), clean(orDash(pr.Kind)), clean(pr.Message), notes(pr, clean))
 		}
 	}
 
-	// Summary.
-	p.printf("\n%s\n", summaryLine(r.Summary))
+	// Blind spots, grouped by kind.
+	if blind := r.Of(diag.BlindSpot); len(blind) > 0 {
+		p.printf("\n%s (%d): code Warden could not analyse; effects in it are not reported\n", paint(ansiBold, "Blind spots"), len(blind))
+		for _, g := range byKind(blind) {
+			p.printf("  %s (%d)\n", clean(orDash(g.kind)), len(g.diags))
+			shown := g.diags
+			if !o.Verbose && len(shown) > textBlindShown {
+				shown = shown[:textBlindShown]
+			}
+			for _, b := range shown {
+				p.printf("    %s\t%s%s\n", clean(loc(b.Pos)), clean(b.Message), notes(b, clean))
+			}
+			if n := len(g.diags) - len(shown); n > 0 {
+				p.printf("    and %d more\n", n)
+			}
+		}
+	}
+
+	p.printf("\n%s\n", summaryLine(s))
 	if p.err != nil {
 		return p.err
 	}
 	return tw.Flush()
 }
 
-// summaryLine renders the Summary as one line.
-func summaryLine(s analysis.Summary) string {
-	var b strings.Builder
-	b.WriteString("Summary: " + plural(s.Effects, "effect"))
-	caps := make([]effects.Capability, 0, len(s.ByCapability))
-	for c, n := range s.ByCapability {
-		if n != 0 {
-			caps = append(caps, c)
+// textReach writes the public functions and entry points that reach
+// capabilities through calls (all reachable capabilities with Verbose).
+func textReach(p *printer, r *analysis.Result, o Options, paint func(string, string) string) {
+	type reachFn struct {
+		f  analysis.Function
+		cw []capWitness
+	}
+	var fns []reachFn
+	entries := false
+	for _, f := range r.Functions {
+		if !exposed(f) {
+			continue
+		}
+		cw := indirect(f)
+		if o.Verbose {
+			cw = witnesses(f)
+		}
+		if len(cw) > 0 {
+			fns = append(fns, reachFn{f, cw})
+			entries = entries || f.Entry
 		}
 	}
-	sort.Slice(caps, func(i, j int) bool { return capLess(caps[i], caps[j]) })
+	if len(fns) == 0 {
+		return
+	}
+	title := "Public functions"
+	if entries {
+		title += " and entry points"
+	}
+	if o.Verbose {
+		title += " reaching capabilities"
+	} else {
+		title += " reaching capabilities through calls"
+	}
+	p.printf("\n%s (%d)\n", paint(ansiBold, title), len(fns))
+	for _, rf := range fns {
+		where := clean(lineLoc(rf.f.File, rf.f.Line))
+		if role := fnRole(rf.f); role != "" {
+			where = clean(role) + ", " + where
+		}
+		if rf.f.BuildTime {
+			where = "build time, " + where
+		}
+		p.printf("  %s  (%s)\n", clean(orDash(rf.f.Path)), where)
+		for _, cw := range rf.cw {
+			wit := clean(cw.witness)
+			if wit == "" {
+				wit = "(no witness)"
+			}
+			if cw.direct {
+				wit = "direct: " + wit
+			}
+			p.printf("    %s\t%s\n", clean(string(cw.cap)), wit)
+		}
+	}
+}
+
+// summaryLine renders the Summary as one line.
+func summaryLine(s Summary) string {
+	var b strings.Builder
+	b.WriteString("Summary: " + plural(s.Effects, "effect"))
+	caps := map[model.Capability]bool{}
+	for c, n := range s.ByCapability {
+		if n != 0 {
+			caps[c] = true
+		}
+	}
 	if len(caps) > 0 {
-		parts := make([]string, len(caps))
-		for i, c := range caps {
-			parts[i] = clean(string(c)) + " " + strconv.Itoa(s.ByCapability[c])
+		var parts []string
+		for _, c := range sortedCaps(caps) {
+			parts = append(parts, clean(string(c))+" "+strconv.Itoa(s.ByCapability[c]))
 		}
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
 	b.WriteString(", " + strconv.Itoa(s.LowConfidence) + " low confidence; ")
 	b.WriteString(plural(s.Functions, "function") + ", " + strconv.Itoa(s.PublicFunctions) + " public, ")
-	b.WriteString(strconv.Itoa(s.PublicWithEffects) + " public with effects; ")
-	b.WriteString(plural(s.Problems, "problem"))
+	b.WriteString(strconv.Itoa(s.PublicWithEffects) + " public with effects")
+	if s.Entries > 0 {
+		b.WriteString(", " + plural(s.Entries, "entry point"))
+	}
+	b.WriteString("; " + plural(s.Problems, "problem"))
+	b.WriteString("; " + plural(s.Findings, "I/O-safety finding"))
+	if s.Complete {
+		b.WriteString("; complete: no blind spot")
+	} else {
+		b.WriteString("; incomplete: " + plural(s.BlindSpots, "blind spot"))
+	}
 	return b.String()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// joinClean joins cleaned strings with ", ", or returns none for an empty
-// list.
-func joinClean(ss []string, none string) string {
-	if len(ss) == 0 {
-		return none
-	}
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = clean(s)
-	}
-	return strings.Join(out, ", ")
 }
