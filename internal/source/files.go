@@ -66,17 +66,54 @@ func ExpandPaths(args []string) ([]string, error) {
 
 // ReadFile reads a source file, refusing files over MaxFileSize.
 func ReadFile(path string) ([]byte, error) {
+	return ReadFileInto(path, nil)
+}
+
+// ReadFileInto is ReadFile reading into buf's memory when it is large
+// enough, so that a loop over many files can reuse one buffer; it returns
+// the file's content, which aliases buf when it fit. The buffer is sized
+// from the file's size up front: growing it from a small guess, as
+// io.ReadAll does, costs several allocations and copies per file.
+func ReadFileInto(path string, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+	// One byte more than the size, so that end of file is seen without
+	// growing the buffer; the size is only a hint (the file may change
+	// while it is read, and special files report 0).
+	want := 512
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if info.Size() > MaxFileSize {
+			return nil, tooLarge(path)
+		}
+		want = int(info.Size()) + 1
 	}
-	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w (over %d MiB)", path, ErrTooLarge, MaxFileSize>>20)
+	if cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	b := buf[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append choose the new capacity
+		}
+		// Never read more than one byte past the limit.
+		n, err := f.Read(b[len(b):min(cap(b), MaxFileSize+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+		if len(b) > MaxFileSize {
+			return nil, tooLarge(path)
+		}
 	}
 	return b, nil
+}
+
+func tooLarge(path string) error {
+	return fmt.Errorf("%s: %w (over %d MiB)", path, ErrTooLarge, MaxFileSize>>20)
 }
