@@ -20,6 +20,16 @@ type Stats struct {
 	UnsafeBlocks int      `json:"unsafe_blocks"`
 	UseLeaves    int      `json:"use_leaves"`
 	Errors       []string `json:"errors"`
+
+	// ReadErr is set when the file could not be read; Errors then holds
+	// its message as the single entry "0:0: message" (the form syn's
+	// oracle uses) and every count is 0. It is not part of the JSON line.
+	ReadErr error `json:"-"`
+}
+
+// readError returns the Stats of a file that could not be read.
+func readError(name string, err error) Stats {
+	return Stats{File: name, Errors: []string{"0:0: " + err.Error()}, ReadErr: err}
 }
 
 // Count fills the construct counts of s from a parsed file:
@@ -63,9 +73,19 @@ func Count(s *Stats, sf *syntax.SourceFile) {
 // File parses src as a file named name and returns its statistics, with
 // one "line:col: message" entry per syntax error.
 func File(name string, src []byte) Stats {
-	fset := syntax.NewFileSet()
-	f := fset.AddFile(name, string(src))
-	sf, errs := syntax.ParseFile(f)
+	return fileStats(name, string(src), nil)
+}
+
+// fileStats is File parsing with bufs when it is not nil.
+func fileStats(name, src string, bufs *syntax.Buffers) Stats {
+	f := syntax.NewFileSet().AddFile(name, src)
+	var sf *syntax.SourceFile
+	var errs syntax.ErrorList
+	if bufs != nil {
+		sf, errs = bufs.ParseFile(f)
+	} else {
+		sf, errs = syntax.ParseFile(f)
+	}
 	s := Stats{File: name, Bytes: len(src), Errors: []string{}}
 	Count(&s, sf)
 	for _, e := range errs {
