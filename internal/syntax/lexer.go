@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -45,6 +46,11 @@ type lexer struct {
 	off  int
 	toks []Token
 	errs ErrorList
+
+	// Delimiter nesting, tracked as delimiters are lexed so that
+	// balance needs no second pass over the tokens.
+	opens    int  // number of opening delimiters
+	balanced bool // every delimiter matched
 }
 
 func (lx *lexer) errorf(off int, format string, args ...any) {
@@ -135,6 +141,54 @@ func (lx *lexer) startsIdent(off int) bool {
 	return r != utf8.RuneError && isIdentStart(r)
 }
 
+// Byte classes for the lexer's main dispatch: one table lookup picks the
+// branch, where a chain of comparisons tested most bytes against the
+// special cases (comments, raw and byte strings) first.
+const (
+	clPunct    uint8 = iota // punctuation, and ASCII bytes that start no token
+	clSpace                 // ASCII whitespace
+	clSlash                 // '/': a comment or punctuation
+	clIdent                 // a letter or '_' that starts no special literal
+	clPrefix                // 'r', 'b', 'c': an identifier or a raw/byte/C string
+	clDigit                 // '0'-'9'
+	clDQuote                // '"'
+	clSQuote                // '\''
+	clNonASCII              // a byte >= 0x80
+	clOpen                  // '(', '[', '{'
+	clClose                 // ')', ']', '}'
+)
+
+// delimKind maps delimiter bytes to their token kinds.
+var delimKind = [256]Kind{'(': LParen, ')': RParen, '[': LBrack, ']': RBrack, '{': LBrace, '}': RBrace}
+
+var byteClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = clNonASCII
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			t[c] = clSpace
+		case c == '/':
+			t[c] = clSlash
+		case c == 'r' || c == 'b' || c == 'c':
+			t[c] = clPrefix
+		case '0' <= c && c <= '9':
+			t[c] = clDigit
+		case asciiIdent[c]:
+			t[c] = clIdent
+		case c == '"':
+			t[c] = clDQuote
+		case c == '\'':
+			t[c] = clSQuote
+		case c == '(' || c == '[' || c == '{':
+			t[c] = clOpen
+		case c == ')' || c == ']' || c == '}':
+			t[c] = clClose
+		}
+	}
+	return
+}()
+
 func (lx *lexer) run() {
 	src := lx.src
 	// A UTF-8 byte order mark is ignored.
@@ -142,46 +196,60 @@ func (lx *lexer) run() {
 		lx.off = 3
 	}
 	lx.skipShebang()
+	// The stack of open delimiters, while they are properly nested.
+	var stack [64]Kind
+	open := stack[:0]
+	nested := true
 	for lx.off < len(src) {
 		start := lx.off
 		c := src[lx.off]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		switch byteClass[c] {
+		case clOpen:
+			k := delimKind[c]
 			lx.off++
-		case c == '/' && lx.peek(1) == '/':
-			lx.lineComment()
-		case c == '/' && lx.peek(1) == '*':
-			lx.blockComment()
-		case c == 'r' && lx.peek(1) == '#' && lx.startsIdent(lx.off+2):
-			lx.off = lx.identEnd(lx.off + 2)
-			lx.emit(Identifier, start)
-		case (c == 'r' && (lx.peek(1) == '"' || lx.peek(1) == '#')):
-			lx.rawString(RawStr, 1)
-		case (c == 'b' || c == 'c') && lx.peek(1) == 'r' && (lx.peek(2) == '"' || lx.peek(2) == '#'):
-			k := RawByteStr
-			if c == 'c' {
-				k = RawCStr
+			lx.emit(k, start)
+			lx.opens++
+			if nested {
+				open = append(open, k)
 			}
-			lx.rawString(k, 2)
-		case c == 'b' && lx.peek(1) == '"':
+		case clClose:
+			k := delimKind[c]
 			lx.off++
-			lx.quoted('"', ByteStr, start)
-		case c == 'c' && lx.peek(1) == '"':
+			lx.emit(k, start)
+			if nested {
+				if len(open) == 0 || closer(open[len(open)-1]) != k {
+					nested = false
+				} else {
+					open = open[:len(open)-1]
+				}
+			}
+		case clSpace:
+			// Indentation comes in runs: skip them in a tight loop.
 			lx.off++
-			lx.quoted('"', CStr, start)
-		case c == 'b' && lx.peek(1) == '\'':
-			lx.off++
-			lx.quoted('\'', Byte, start)
-		case c < utf8.RuneSelf && asciiIdent[c] && !('0' <= c && c <= '9'):
+			for lx.off < len(src) && byteClass[src[lx.off]] == clSpace {
+				lx.off++
+			}
+		case clIdent:
 			lx.off = lx.identEnd(lx.off + 1)
 			lx.emit(keyword(src[start:lx.off]), start)
-		case '0' <= c && c <= '9':
+		case clSlash:
+			switch lx.peek(1) {
+			case '/':
+				lx.lineComment()
+			case '*':
+				lx.blockComment()
+			default:
+				lx.punct()
+			}
+		case clPrefix:
+			lx.prefixed(c)
+		case clDigit:
 			lx.number()
-		case c == '"':
+		case clDQuote:
 			lx.quoted('"', Str, start)
-		case c == '\'':
+		case clSQuote:
 			lx.quote()
-		case c >= utf8.RuneSelf:
+		case clNonASCII:
 			r, n := utf8.DecodeRuneInString(src[lx.off:])
 			switch {
 			case r == utf8.RuneError && n <= 1:
@@ -203,6 +271,39 @@ func (lx *lexer) run() {
 		}
 	}
 	lx.toks = append(lx.toks, Token{Kind: EOF, Pos: lx.file.Pos(len(src))})
+	lx.balanced = nested && len(open) == 0
+}
+
+// prefixed lexes a token starting with 'r', 'b' or 'c' (c): a raw
+// identifier, a raw, byte or C string, a byte literal, or else an
+// identifier or keyword.
+func (lx *lexer) prefixed(c byte) {
+	start := lx.off
+	switch {
+	case c == 'r' && lx.peek(1) == '#' && lx.startsIdent(lx.off+2):
+		lx.off = lx.identEnd(lx.off + 2)
+		lx.emit(Identifier, start)
+	case (c == 'r' && (lx.peek(1) == '"' || lx.peek(1) == '#')):
+		lx.rawString(RawStr, 1)
+	case (c == 'b' || c == 'c') && lx.peek(1) == 'r' && (lx.peek(2) == '"' || lx.peek(2) == '#'):
+		k := RawByteStr
+		if c == 'c' {
+			k = RawCStr
+		}
+		lx.rawString(k, 2)
+	case c == 'b' && lx.peek(1) == '"':
+		lx.off++
+		lx.quoted('"', ByteStr, start)
+	case c == 'c' && lx.peek(1) == '"':
+		lx.off++
+		lx.quoted('"', CStr, start)
+	case c == 'b' && lx.peek(1) == '\'':
+		lx.off++
+		lx.quoted('\'', Byte, start)
+	default:
+		lx.off = lx.identEnd(lx.off + 1)
+		lx.emit(keyword(lx.src[start:lx.off]), start)
+	}
 }
 
 func (lx *lexer) skipShebang() {
@@ -255,9 +356,9 @@ func indexString(s, sub string) int {
 
 func (lx *lexer) lineComment() {
 	start := lx.off
-	end := start
-	for end < len(lx.src) && lx.src[end] != '\n' {
-		end++
+	end := len(lx.src)
+	if i := strings.IndexByte(lx.src[start:], '\n'); i >= 0 {
+		end = start + i
 	}
 	lx.off = end
 	text := lx.src[start:end]
@@ -302,6 +403,9 @@ func (lx *lexer) blockComment() {
 // decoded).
 func (lx *lexer) checkUTF8(start, end int) {
 	s := lx.src[start:end]
+	if utf8.ValidString(s) {
+		return // the common case, checked a word at a time
+	}
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i++
@@ -502,19 +606,7 @@ func (lx *lexer) punct() {
 	c := lx.src[lx.off]
 	c1, c2 := lx.peek(1), lx.peek(2)
 	k, n := Invalid, 1
-	switch c {
-	case '(':
-		k = LParen
-	case ')':
-		k = RParen
-	case '[':
-		k = LBrack
-	case ']':
-		k = RBrack
-	case '{':
-		k = LBrace
-	case '}':
-		k = RBrace
+	switch c { // delimiters are lexed by run
 	case ';':
 		k = Semi
 	case ',':
@@ -648,10 +740,10 @@ func pick(next byte, plain, withEq Kind, n *int) Kind {
 // and reported. Groups still open at EOF are closed there.
 func (lx *lexer) balance() []Token {
 	toks := lx.toks
-	ok, opens := balanced(toks)
-	if ok {
+	if lx.balanced {
 		return toks // the common case: no copy
 	}
+	opens := lx.opens
 	// At most one synthetic closer per opener: size everything once.
 	stack := make([]int32, 0, opens) // indices into out of open delimiters
 	out := make([]Token, 0, len(toks)+opens)
@@ -696,35 +788,4 @@ func (lx *lexer) balance() []Token {
 		}
 	}
 	return out
-}
-
-// balanced reports whether every delimiter in toks is properly matched,
-// and counts the opening delimiters.
-func balanced(toks []Token) (ok bool, opens int) {
-	var stack [64]Kind
-	open := stack[:0]
-	ok = true
-	for i := range toks {
-		k := toks[i].Kind
-		if k < LParen || k > RBrace {
-			continue
-		}
-		switch k {
-		case LParen, LBrack, LBrace:
-			opens++
-			if ok {
-				open = append(open, k)
-			}
-		default:
-			if !ok {
-				continue
-			}
-			if len(open) == 0 || closer(open[len(open)-1]) != k {
-				ok = false
-				continue
-			}
-			open = open[:len(open)-1]
-		}
-	}
-	return ok && len(open) == 0, opens
 }
