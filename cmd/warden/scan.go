@@ -10,12 +10,14 @@ import (
 	"os"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/deps"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/load"
-	"github.com/wardenrs/warden/internal/manifest"
+	"github.com/wardenrs/warden/internal/model"
 	"github.com/wardenrs/warden/internal/report"
 	"github.com/wardenrs/warden/internal/tree"
 )
@@ -26,36 +28,54 @@ Reports every effect of the crate in PATH (default "."): where it obtains
 authority over the outside world (ambient calls such as File::open,
 TcpStream::connect, Command::new, env::var), forges it (raw handles, FFI,
 unsafe code) or exercises it at build time (build scripts, proc macros,
-include!/env!), grouped by capability and function, and which
-capabilities each function reaches through the crate's own calls.
-Nothing is built or run.
+include!/env!), grouped by capability and function, and what each
+function (binaries' main included) reaches, through the crate's own calls
+and through its dependencies, with a witness path. Nothing is built or run.
+
+The dependencies are found as "warden tree" finds them (cargo metadata,
+Cargo.lock, vendor directories, $CARGO_HOME, Debian's registry), analysed
+(and cached), their macro_rules! macros expanded where the crate invokes
+them, and the crate's functions linked to theirs. Every target is
+analysed: the library, every binary and the build script.
+
+Code Warden cannot see (a macro defined nowhere, a proc-macro attribute or
+derive, code generated into OUT_DIR, an unreadable file) is a blind spot;
+the report then opens with "incomplete: N blind spots".
 
 Capabilities: fs, net, process, env, system, ffi, unsafe, raw_handle, build.
 
 Flags:
   --format F              text (default), json, csv or md
-  --target TRIPLE         evaluate cfg for this target (default x86_64-unknown-linux-gnu)
-  --features LIST         comma-separated features to enable
+  --target TRIPLE         evaluate cfg for this target (default
+                          x86_64-unknown-linux-gnu); "all" analyses the
+                          code of every platform, each effect with its cfg
+  --features LIST         comma-separated features to enable (default: the
+                          features cargo resolves, else the defaults)
   --all-features          enable every feature
   --no-default-features   do not enable the default feature
   --tests                 include cfg(test) code and test targets
   --examples              include example targets
-  --fail-on CAPS          exit with status 1 if any effect has one of these
-                          comma-separated capabilities ("any" for all)
+  --benches               include bench targets
+  --no-deps               do not look at dependencies: their macros are blind
+                          spots and calls into them are not followed
+  --fail-on CAPS          exit with status 1 if the crate has or reaches one of
+                          these comma-separated capabilities ("any" for all),
+                          or, with "blind", if the analysis is incomplete
+  -j N                    crates analysed in parallel (default: all cores)
+  --cache-dir DIR         where dependencies' results are kept (see "warden tree")
+  --no-cache              analyse every dependency again and keep nothing
 
 Formats:
   text  a readable report (colour on a terminal unless NO_COLOR is set)
-  json  {"crate":{...},"effects":[{"function","callee","capability","kind",
-        "file","line","col","confidence","via_macro"}],"functions":[{"path",
-        "public","direct","reachable","witness"}],"imports":[...],
-        "problems":[...],"summary":{...}}
-  csv   crate,fn_decl,callee,effect,dir,file,line,col
-  md    an audit report: imports by module, effects per capability, and a
-        security summary
+  json  {"crate":{...},"effects":[...],"functions":[...],"imports":[...],
+        "problems":[...],"coverage":{"complete","blind_spots":[...]},
+        "findings":[...],"io_safety_adoption":{...},"summary":{...}}
+  csv   crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time
+  md    an audit report: coverage, imports by module, effects per
+        capability, public API reach, and a security summary
 
 In a virtual workspace (a Cargo.toml with [workspace] and no [package]),
-every member is scanned with the features cargo resolves for it, followed
-by what it reaches through its dependencies (see "warden tree").
+every member is scanned (text or json).
 
 Exit status: 0 on success, 1 when --fail-on matched, 2 on usage or input
 errors (missing or malformed Cargo.toml, unknown target or feature).
@@ -63,34 +83,44 @@ errors (missing or malformed Cargo.toml, unknown target or feature).
 
 const importsUsage = `Usage: warden imports [flags] [PATH]
 
-Prints the import analysis of the crate in PATH (default "."): one line
-"dir, file, imported::path" for each item imported from std, core, alloc or
-a system crate that touches an authority module (std::fs, std::net, std::os,
-std::process, std::env, std::path, std::io, std::ffi, std::ptr, std::mem,
-libc, nix, rustix, winapi, ...), grouped by module.
+Prints the import inventory of the crate in PATH (default "."): one line
+"dir, file, path" for each item imported from the standard library's
+authority modules (std::env, std::fs, std::net, std::os, std::path,
+std::process) or libc, as written in the source: use trees are flattened
+but keep self, renames and globs (std::net::self,
+std::os::windows::raw::SOCKET as StdSocket, std::os::windows::io::*); dir
+is relative to the crate root and file is the file's name. An audit
+inventory covers every platform and every feature, so by default the
+target is "all" and every feature is open: code behind #[cfg(windows)] or
+a disabled feature is listed too.
 
-Flags: --target, --features, --all-features, --no-default-features, --tests
-and --examples as for "warden scan"; --format text (default) or json.
+Flags: --target (default all), --features, --all-features,
+--no-default-features, --tests and --examples as for "warden scan" (giving
+any feature flag closes the other features); --format text (default) or
+json (each import with its resolved path and cfg).
 `
 
 // crateFlags are the flags shared by commands that load a crate.
 type crateFlags struct {
 	target, features, format, failOn string
 	allFeatures, noDefault, tests    bool
-	examples                         bool
+	examples, benches                bool
 }
 
-func (cf *crateFlags) register(fs interface {
-	StringVar(*string, string, string, string)
-	BoolVar(*bool, string, bool, string)
-}) {
-	fs.StringVar(&cf.target, "target", "", "target triple")
+func (cf *crateFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&cf.target, "target", "", "target triple, or all")
 	fs.StringVar(&cf.features, "features", "", "features to enable")
 	fs.StringVar(&cf.format, "format", "text", "output format")
 	fs.BoolVar(&cf.allFeatures, "all-features", false, "enable all features")
 	fs.BoolVar(&cf.noDefault, "no-default-features", false, "disable default features")
 	fs.BoolVar(&cf.tests, "tests", false, "include cfg(test) code")
 	fs.BoolVar(&cf.examples, "examples", false, "include examples")
+	fs.BoolVar(&cf.benches, "benches", false, "include benches")
+}
+
+// featuresGiven reports whether a feature flag was given.
+func (cf *crateFlags) featuresGiven() bool {
+	return cf.features != "" || cf.allFeatures || cf.noDefault
 }
 
 func (cf *crateFlags) options() load.Options {
@@ -99,7 +129,7 @@ func (cf *crateFlags) options() load.Options {
 		feats = append(feats, f)
 	}
 	return load.Options{Target: cf.target, Features: feats, AllFeatures: cf.allFeatures,
-		NoDefaultFeatures: cf.noDefault, Tests: cf.tests, Examples: cf.examples}
+		NoDefaultFeatures: cf.noDefault, Tests: cf.tests, Examples: cf.examples, Benches: cf.benches}
 }
 
 // crateArgs parses a command's flags and its optional crate path.
@@ -127,11 +157,49 @@ func useColor(w io.Writer) bool {
 		return false
 	}
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// cacheFlags are the flags of commands that analyse dependency trees.
+type cacheFlags struct {
+	dir     string
+	noCache bool
+	jobs    int
+}
+
+func (c *cacheFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.dir, "cache-dir", "", "cache directory")
+	fs.BoolVar(&c.noCache, "no-cache", false, "do not use the cache")
+	fs.IntVar(&c.jobs, "j", 0, "crates analysed in parallel")
+}
+
+// open returns the cache, or nil with --no-cache.
+func (c *cacheFlags) open() (*cache.Cache, error) {
+	if c.noCache {
+		return nil, nil
 	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	d := c.dir
+	if d == "" {
+		var err error
+		if d, err = cache.DefaultDir(); err != nil {
+			return nil, err
+		}
+	}
+	return cache.Open(d)
+}
+
+// progress returns a progress callback drawing on e.stderr when it is a
+// terminal, else nil.
+func progress(e *env) func(done, total int, name string) {
+	if !useColor(e.stderr) {
+		return nil
+	}
+	return func(done, total int, name string) {
+		fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s", done, total, report.Clean(name))
+		if done == total {
+			fmt.Fprint(e.stderr, "\r\x1b[K")
+		}
+	}
 }
 
 func scanCommand() *command {
@@ -142,13 +210,16 @@ func scanCommand() *command {
 		run: func(ctx context.Context, e *env, args []string) error {
 			fs := newFlagSet(e, "scan", scanUsage)
 			var cf crateFlags
+			var cc cacheFlags
 			cf.register(fs)
+			cc.register(fs)
 			fs.StringVar(&cf.failOn, "fail-on", "", "capabilities that make the scan fail")
+			noDeps := fs.Bool("no-deps", false, "do not look at dependencies")
 			dir, err := crateArgs(fs, args)
 			if err != nil {
 				return err
 			}
-			gate, err := parseCaps(cf.failOn)
+			gate, err := parseGate(cf.failOn)
 			if err != nil {
 				return err
 			}
@@ -157,35 +228,26 @@ func scanCommand() *command {
 			default:
 				return fmt.Errorf("%w: unknown format %q (text, json, csv or md)", errUsage, cf.format)
 			}
-			if m, merr := manifest.Load(dir); merr == nil && m.Virtual() {
-				if cf.format != "text" && cf.format != "json" {
-					return fmt.Errorf("%w: a workspace scan writes text or json", errUsage)
-				}
-				return scanWorkspace(ctx, e, dir, cf)
-			}
-			res, err := analysis.Run(ctx, dir, cf.options())
+			c, err := cc.open()
 			if err != nil {
 				return err
 			}
-			out := bufio.NewWriter(e.stdout)
-			switch cf.format {
-			case "json":
-				err = report.JSON(out, res)
-			case "csv":
-				err = report.CSV(out, res)
-			case "md":
-				err = report.Markdown(out, res)
-			default:
-				err = report.Text(out, res, report.Options{Color: useColor(e.stdout)})
-			}
-			if ferr := out.Flush(); err == nil {
-				err = ferr
-			}
+			scan, err := tree.ScanPackages(ctx, dir, tree.ScanOptions{Load: cf.options(), FeaturesGiven: cf.featuresGiven(),
+				NoDeps: *noDeps, Cache: c, Jobs: cc.jobs, Version: version, Progress: progress(e)})
 			if err != nil {
 				return err
 			}
-			for _, eff := range res.Effects {
-				if gate[eff.Capability] {
+			for _, n := range scan.Notes {
+				fmt.Fprintf(e.stderr, "warden scan: %s\n", report.Clean(n))
+			}
+			if len(scan.Results) > 1 && cf.format != "text" && cf.format != "json" {
+				return fmt.Errorf("%w: a workspace scan writes text or json", errUsage)
+			}
+			if err := writeScan(e, scan, cf.format); err != nil {
+				return err
+			}
+			for _, res := range scan.Results {
+				if gate.matches(res) {
 					return errFindings
 				}
 			}
@@ -194,27 +256,127 @@ func scanCommand() *command {
 	}
 }
 
-func parseCaps(list string) (map[effects.Capability]bool, error) {
-	gate := map[effects.Capability]bool{}
-	for _, c := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
-		if c == "any" {
-			for _, k := range effects.All {
-				gate[k] = true
+// writeScan renders a scan: one report per package.
+func writeScan(e *env, scan *tree.Scan, format string) error {
+	out := bufio.NewWriter(e.stdout)
+	var err error
+	if len(scan.Results) > 1 {
+		err = writeWorkspace(out, e, scan, format)
+	} else {
+		res := scan.Results[0]
+		switch format {
+		case "json":
+			err = report.JSON(out, res)
+		case "csv":
+			err = report.CSV(out, res)
+		case "md":
+			err = report.Markdown(out, res)
+		default:
+			err = report.Text(out, res, report.Options{Color: useColor(e.stdout)})
+		}
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// workspaceMember is one member in the JSON of a workspace scan: its
+// scan and its record in the dependency tree.
+type workspaceMember struct {
+	Scan json.RawMessage   `json:"scan"`
+	Tree *tree.CrateReport `json:"tree"`
+}
+
+func writeWorkspace(out io.Writer, e *env, scan *tree.Scan, format string) error {
+	byName := map[string]*tree.CrateReport{}
+	if scan.Tree != nil {
+		for i := range scan.Tree.Crates {
+			c := &scan.Tree.Crates[i]
+			byName[c.Name+" "+c.Version] = c
+		}
+	}
+	var members []workspaceMember
+	for i, res := range scan.Results {
+		cr := byName[res.Crate.Name+" "+res.Crate.Version]
+		if format == "json" {
+			var b strings.Builder
+			if err := report.JSON(&b, res); err != nil {
+				return err
 			}
+			members = append(members, workspaceMember{Scan: json.RawMessage(b.String()), Tree: cr})
 			continue
 		}
-		if !effects.Capability(c).Valid() {
-			return nil, fmt.Errorf("%w: unknown capability %q in --fail-on", errUsage, c)
+		if i > 0 {
+			fmt.Fprintln(out)
 		}
-		gate[effects.Capability(c)] = true
+		if err := report.Text(out, res, report.Options{Color: useColor(e.stdout)}); err != nil {
+			return err
+		}
 	}
-	return gate, nil
+	if format != "json" {
+		return nil
+	}
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Members []workspaceMember `json:"members"`
+	}{members})
+}
+
+// gate is what --fail-on asks for.
+type gate struct {
+	caps  map[model.Capability]bool
+	blind bool
+}
+
+func parseGate(list string) (gate, error) {
+	g := gate{caps: map[model.Capability]bool{}}
+	for _, c := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		switch {
+		case c == "any":
+			for _, k := range model.All {
+				g.caps[k] = true
+			}
+		case c == "blind":
+			g.blind = true
+		case model.Capability(c).Valid():
+			g.caps[model.Capability(c)] = true
+		default:
+			return g, fmt.Errorf("%w: unknown capability %q in --fail-on (%s, any or blind)", errUsage, c, capList())
+		}
+	}
+	return g, nil
+}
+
+func capList() string {
+	var s []string
+	for _, c := range model.All {
+		s = append(s, string(c))
+	}
+	return strings.Join(s, ", ")
+}
+
+// matches reports whether a scanned package fails the gate: it has or
+// reaches a gated capability, or it is incomplete and blind spots are
+// gated.
+func (g gate) matches(res *analysis.Result) bool {
+	if g.blind && !res.Complete() {
+		return true
+	}
+	for c := range tree.Reaches(res) {
+		if g.caps[c] {
+			return true
+		}
+	}
+	return false
 }
 
 func importsCommand() *command {
 	return &command{
 		name:    "imports",
-		summary: "list imports from std and system crates that touch authority modules",
+		summary: "list imports from std's authority modules and libc, as written, for every platform",
 		usage:   importsUsage,
 		run: func(ctx context.Context, e *env, args []string) error {
 			fs := newFlagSet(e, "imports", importsUsage)
@@ -224,21 +386,29 @@ func importsCommand() *command {
 			if err != nil {
 				return err
 			}
-			res, err := analysis.Run(ctx, dir, cf.options())
+			if cf.format != "text" && cf.format != "json" {
+				return fmt.Errorf("%w: unknown format %q (text or json)", errUsage, cf.format)
+			}
+			opt := cf.options()
+			if opt.Target == "" {
+				opt.Target = "all"
+			}
+			opt.AnyFeatures = !cf.featuresGiven()
+			res, err := analysis.Run(ctx, dir, opt)
 			if err != nil {
 				return err
 			}
 			out := bufio.NewWriter(e.stdout)
-			switch cf.format {
-			case "json":
-				err = report.JSON(out, &analysis.Result{Crate: res.Crate, Imports: res.Imports, Effects: []analysis.Effect{}, Functions: []analysis.Function{}, Problems: []analysis.Problem{}})
-			case "text":
+			if cf.format == "json" {
+				err = report.ImportsJSON(out, res)
+			} else {
 				err = report.Imports(out, res)
-			default:
-				return fmt.Errorf("%w: unknown format %q (text or json)", errUsage, cf.format)
 			}
 			if ferr := out.Flush(); err == nil {
 				err = ferr
+			}
+			if n := len(res.Of(diag.BlindSpot)); n > 0 && err == nil {
+				fmt.Fprintf(e.stderr, "warden imports: incomplete: %d blind spots (code Warden could not see; \"warden scan\" lists them)\n", n)
 			}
 			return err
 		},
@@ -266,6 +436,10 @@ fix:
   WIO006 double-close-or-leak
                             close(x.as_raw_fd()) while x still owns the fd,
                             or the result of into_raw_fd() discarded
+
+The checks read the same program as "warden scan": code produced by the
+crate's macros (and its dependencies', with their sources) is checked, and
+a finding in such code is reported at the macro's invocation.
 
 The JSON output also has "io_safety_adoption": how many public functions
 take or return raw handles versus OwnedFd/BorrowedFd/AsFd, and which types
@@ -304,8 +478,7 @@ func iosafetyCommand() *command {
 			}
 			out := bufio.NewWriter(e.stdout)
 			if cf.format == "json" {
-				err = report.JSON(out, &analysis.Result{Crate: res.Crate, Findings: res.Findings, Effects: []analysis.Effect{},
-					Functions: []analysis.Function{}, Imports: []analysis.Import{}, Problems: res.Problems, Summary: res.Summary})
+				err = report.IOSafetyJSON(out, res)
 			} else {
 				err = report.IOSafety(out, res)
 			}
@@ -315,8 +488,10 @@ func iosafetyCommand() *command {
 			if err != nil {
 				return err
 			}
-			if *fail && res.Summary.Findings > 0 {
-				return errFindings
+			for _, f := range res.Of(diag.Finding) {
+				if *fail && !f.Suppressed {
+					return errFindings
+				}
 			}
 			return nil
 		},
@@ -326,20 +501,31 @@ func iosafetyCommand() *command {
 const treeUsage = `Usage: warden tree [flags] [PATH]
 
 Analyses the whole dependency tree of the Cargo project in PATH (default
-"."): resolves it with "cargo metadata --offline" (so cargo's source
-replacement, vendored and registry directories apply), analyses every
-crate with the features cargo enables for it, links calls between crates
-through their public re-exports, and reports for every crate its direct
-capabilities, the capabilities it reaches through its dependencies and
-which dependencies bring them, with a witness call path for each public
-function of the project.
+"."), resolved as cargo resolves it ("cargo metadata --offline --locked";
+without cargo or a lock file, from Cargo.lock or the manifests and the
+source directories cargo would use: vendor directories, $CARGO_HOME,
+Debian's /usr/share/cargo/registry). Every crate is analysed with the
+features resolved for it, dependencies first so that their macros are
+expanded where they are used; every target (library, binaries, build
+script) is linked into one call graph keyed by package (two versions of a
+crate never mix); build scripts, build-dependencies and proc macros are
+build time, kept apart from run time.
+
+The text report opens with one line per crate: its runtime and build-time
+capabilities and the main reason (a function with a short witness); then
+the details: the root's entry points and public functions with full
+witnesses, and each crate's problems and blind spots.
 
 Flags:
   --format F       text (default), json (per-crate records and edges),
                    dot (the crate graph for Graphviz, coloured by capability)
-                   or md (a summary page, then the audit report of
-                   "warden scan --format md" for each crate with effects)
-  --target TRIPLE  evaluate cfg for this target (default x86_64-unknown-linux-gnu)
+                   or md (the summary table, then one short section per
+                   crate with capabilities)
+  --target TRIPLE  evaluate cfg for this target (default
+                   x86_64-unknown-linux-gnu), or "all"
+  --fail-on CAPS   exit with status 1 if the root reaches one of these
+                   capabilities at run time ("any" for all), or, with
+                   "blind", if any crate's analysis is incomplete
   -j N             crates analysed in parallel (default: all cores)
   --cache-dir DIR  where per-crate results are kept (default
                    $WARDEN_CACHE_DIR, else warden/ in the user cache
@@ -352,10 +538,10 @@ Flags:
                    (highest versions present); both unify features from
                    the manifests as cargo does
 
-Results are cached per crate, keyed by name, version, a checksum of its
-files, target, features and Warden's cache schema; entries are written
-atomically and verified on read, so a corrupt or foreign entry is ignored
-and rebuilt.
+Results are cached per crate, keyed by Warden's version, its effect model,
+the crate's name, version, a checksum of its files, target, features and
+the keys of its dependencies; entries are written atomically and verified
+on read, so a corrupt or foreign entry is ignored and rebuilt.
 
 A crate that cannot be analysed is reported with the reason; the rest of
 the tree is analysed. Progress is shown on standard error when it is a
@@ -365,15 +551,15 @@ terminal.
 func treeCommand() *command {
 	return &command{
 		name:    "tree",
-		summary: "analyse a whole dependency tree: which crate reaches what, through whom",
+		summary: "analyse a whole dependency tree: which crate reaches what, through whom, at run and build time",
 		usage:   treeUsage,
 		run: func(ctx context.Context, e *env, args []string) error {
 			fs := newFlagSet(e, "tree", treeUsage)
 			format := fs.String("format", "text", "output format")
 			target := fs.String("target", "", "target triple")
-			jobs := fs.Int("j", 0, "parallel crates")
-			cacheDir := fs.String("cache-dir", "", "cache directory")
-			noCache := fs.Bool("no-cache", false, "do not use the cache")
+			failOn := fs.String("fail-on", "", "capabilities that make the command fail")
+			var cc cacheFlags
+			cc.register(fs)
 			fromLock := fs.Bool("lockfile", false, "resolve from Cargo.lock without cargo")
 			dir, err := crateArgs(fs, args)
 			if err != nil {
@@ -382,21 +568,17 @@ func treeCommand() *command {
 			if *format != "text" && *format != "json" && *format != "dot" && *format != "md" {
 				return fmt.Errorf("%w: unknown format %q (text, json, dot or md)", errUsage, *format)
 			}
+			g8, err := parseGate(*failOn)
+			if err != nil {
+				return err
+			}
 			triple := *target
 			if triple == "" {
 				triple = load.DefaultTarget
 			}
-			var c *cache.Cache
-			if !*noCache {
-				d := *cacheDir
-				if d == "" {
-					if d, err = cache.DefaultDir(); err != nil {
-						return err
-					}
-				}
-				if c, err = cache.Open(d); err != nil {
-					return err
-				}
+			c, err := cc.open()
+			if err != nil {
+				return err
 			}
 			mode := deps.Auto
 			if *fromLock {
@@ -406,19 +588,7 @@ func treeCommand() *command {
 			if err != nil {
 				return err
 			}
-			for _, n := range t.Notes {
-				fmt.Fprintf(e.stderr, "warden tree: %s\n", n)
-			}
-			opt := tree.Options{Target: triple, Jobs: *jobs, Cache: c}
-			if useColor(e.stderr) {
-				opt.Progress = func(done, total int, name string) {
-					fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s", done, total, name)
-					if done == total {
-						fmt.Fprint(e.stderr, "\r\x1b[K")
-					}
-				}
-			}
-			rep, err := tree.Analyze(ctx, t, opt)
+			rep, err := tree.Analyze(ctx, t, tree.Options{Target: triple, Jobs: cc.jobs, Cache: c, Version: version, Progress: progress(e)})
 			if err != nil {
 				return err
 			}
@@ -429,122 +599,30 @@ func treeCommand() *command {
 			case "dot":
 				err = tree.DOT(out, rep)
 			case "md":
-				err = treeMarkdown(ctx, out, t, rep, triple)
+				err = tree.Markdown(out, rep)
 			default:
 				err = tree.Text(out, rep)
 			}
 			if ferr := out.Flush(); err == nil {
 				err = ferr
 			}
-			return err
-		},
-	}
-}
-
-// treeMarkdown writes the tree's summary page and then the full audit
-// report of every analysed crate that has effects of its own.
-func treeMarkdown(ctx context.Context, w io.Writer, t *deps.Graph, rep *tree.Report, triple string) error {
-	if err := tree.MarkdownSummary(w, rep); err != nil {
-		return err
-	}
-	for _, c := range rep.Crates {
-		if !c.Analyzed || len(c.Direct) == 0 {
-			continue
-		}
-		res, err := analysis.Run(ctx, c.Path, load.Options{Target: triple, Features: c.Features, NoDefaultFeatures: true})
-		if err != nil {
-			fmt.Fprintf(w, "\n# Audit: %s %s\n\nCould not be analysed: %v\n", c.Name, c.Version, err)
-			continue
-		}
-		fmt.Fprintln(w)
-		if err := report.Markdown(w, res); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// workspaceResult is the JSON of "warden scan" on a virtual workspace:
-// each member's own scan and its record in the dependency tree.
-type workspaceResult struct {
-	Members []workspaceMember `json:"members"`
-}
-
-type workspaceMember struct {
-	Scan *analysis.Result  `json:"scan"`
-	Tree *tree.CrateReport `json:"tree"`
-}
-
-// scanWorkspace scans every member of a virtual workspace, with what
-// each reaches through its dependencies.
-func scanWorkspace(ctx context.Context, e *env, dir string, cf crateFlags) error {
-	triple := cf.target
-	if triple == "" {
-		triple = load.DefaultTarget
-	}
-	t, err := deps.Resolve(ctx, dir, deps.Options{Target: triple})
-	if err != nil {
-		return err
-	}
-	for _, n := range t.Notes {
-		fmt.Fprintf(e.stderr, "warden scan: %s\n", n)
-	}
-	rep, err := tree.Analyze(ctx, t, tree.Options{Target: triple})
-	if err != nil {
-		return err
-	}
-	byID := map[string]*tree.CrateReport{}
-	for i := range rep.Crates {
-		byID[rep.Crates[i].ID] = &rep.Crates[i]
-	}
-	var ws workspaceResult
-	out := bufio.NewWriter(e.stdout)
-	defer out.Flush()
-	for _, id := range t.Members {
-		p := t.Packages[id]
-		opt := cf.options()
-		if cf.features == "" && !cf.allFeatures && !cf.noDefault {
-			opt.Features, opt.NoDefaultFeatures = p.Features, true
-		}
-		res, err := analysis.Run(ctx, p.Dir, opt)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "warden scan: member %s: %v\n", p.Name, err)
-			continue
-		}
-		cr := byID[string(id)]
-		ws.Members = append(ws.Members, workspaceMember{Scan: res, Tree: cr})
-		if cf.format == "json" {
-			continue
-		}
-		if err := report.Text(out, res, report.Options{Color: useColor(e.stdout)}); err != nil {
-			return err
-		}
-		if cr != nil {
-			fmt.Fprintf(out, "Through dependencies: reachable %s\n", strings.Join(capNames(cr.Reachable), " "))
-			for _, f := range cr.Functions {
-				for i, c := range f.Reachable {
-					fmt.Fprintf(out, "  %-10s %s\n", c, f.Witness[i])
+			if err != nil {
+				return err
+			}
+			if g8.blind && rep.BlindSpots > 0 {
+				return errFindings
+			}
+			for _, cr := range rep.Crates {
+				if cr.ID != rep.RootID {
+					continue
+				}
+				for _, cap := range cr.Runtime {
+					if g8.caps[cap] {
+						return errFindings
+					}
 				}
 			}
-		}
-		fmt.Fprintln(out)
+			return nil
+		},
 	}
-	if cf.format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ws)
-	}
-	return nil
-}
-
-func capNames(cs []effects.Capability) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = string(c)
-	}
-	if len(out) == 0 {
-		return []string{"-"}
-	}
-	return out
 }

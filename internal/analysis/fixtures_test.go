@@ -13,8 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/model"
 )
 
 // fixturesDir holds one tiny crate per way an effect can hide, each with
@@ -79,10 +80,10 @@ type directive struct {
 type fixture struct {
 	name   string
 	dir    string
-	crate  string                                 // expected crate name: fix_<name>
-	wants  map[lineKey]map[effects.Capability]int // capability -> how many times wanted
-	source map[lineKey]string                     // text of the lines carrying a want
-	files  map[string][]string                    // .rs files: relative name -> lines
+	crate  string                               // expected crate name: fix_<name>
+	wants  map[lineKey]map[model.Capability]int // capability -> how many times wanted
+	source map[lineKey]string                   // text of the lines carrying a want
+	files  map[string][]string                  // .rs files: relative name -> lines
 	dirs   []directive
 }
 
@@ -102,7 +103,7 @@ func readFixture(name, dir string) (*fixture, error) {
 		name:   name,
 		dir:    dir,
 		crate:  "fix_" + name,
-		wants:  map[lineKey]map[effects.Capability]int{},
+		wants:  map[lineKey]map[model.Capability]int{},
 		source: map[lineKey]string{},
 		files:  map[string][]string{},
 	}
@@ -162,11 +163,11 @@ func (fx *fixture) scanSource(rel, p string) error {
 		if len(caps) == 0 {
 			return fmt.Errorf("%s: %q names no capability", key, wantMarker)
 		}
-		m := map[effects.Capability]int{}
+		m := map[model.Capability]int{}
 		for _, s := range caps {
-			c := effects.Capability(s)
+			c := model.Capability(s)
 			if !c.Valid() {
-				return fmt.Errorf("%s: %q is not a capability (want one of %v)", key, s, effects.All)
+				return fmt.Errorf("%s: %q is not a capability (want one of %v)", key, s, model.All)
 			}
 			m[c]++
 		}
@@ -222,15 +223,15 @@ func (fx *fixture) readExpect(p string) error {
 					where, key, wantMarker, strings.TrimSpace(fx.files[key.file][key.line-1]))
 			}
 			d.at = key
-			if d.verb == "confidence" && d.args[1] != string(Low) && d.args[1] != string(High) {
-				return fmt.Errorf("%s: confidence is %q or %q, not %q", where, Low, High, d.args[1])
+			if d.verb == "confidence" && d.args[1] != "low" && d.args[1] != "high" {
+				return fmt.Errorf("%s: confidence is low or high, not %q", where, d.args[1])
 			}
 		case "reach", "noreach", "direct", "nodirect":
-			if !effects.Capability(d.args[1]).Valid() {
+			if !model.Capability(d.args[1]).Valid() {
 				return fmt.Errorf("%s: %q is not a capability", where, d.args[1])
 			}
 		case "effect":
-			if !effects.Capability(d.args[0]).Valid() {
+			if !model.Capability(d.args[0]).Valid() {
 				return fmt.Errorf("%s: %q is not a capability", where, d.args[0])
 			}
 		case "clean":
@@ -283,10 +284,42 @@ func (fx *fixture) effectFile(f string) string {
 	return path.Clean(filepath.ToSlash(f))
 }
 
+// Effect is an effect diagnostic, with the fields the harness reads.
+type Effect struct {
+	diag.Diagnostic
+	Capability model.Capability
+	File       string
+	Line, Col  int
+	Confidence string
+}
+
+// Problem is a problem or blind-spot diagnostic.
+type Problem struct {
+	Kind, File, Msg string
+	Line, Col       int
+}
+
+// fixtureView extracts the effects and problems of a result.
+func fixtureView(res *Result) (effs []Effect, problems []Problem) {
+	for _, d := range res.Diagnostics {
+		switch d.Category {
+		case diag.Effect:
+			conf := "high"
+			if d.Evidence == diag.Guessed {
+				conf = "low"
+			}
+			effs = append(effs, Effect{Diagnostic: d, Capability: model.Capability(d.Capability), File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: conf})
+		case diag.Problem, diag.BlindSpot:
+			problems = append(problems, Problem{Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Msg: d.Message})
+		}
+	}
+	return effs, problems
+}
+
 func describe(e *Effect) string {
 	s := fmt.Sprintf("%s/%s %s in %s at %s:%d:%d", e.Capability, e.Kind, e.Callee, e.Function, e.File, e.Line, e.Col)
-	if e.Confidence != "" && e.Confidence != High {
-		s += " confidence=" + string(e.Confidence)
+	if e.Confidence != "high" {
+		s += " confidence=" + e.Confidence
 	}
 	if e.ViaMacro != "" {
 		s += " via_macro=" + e.ViaMacro
@@ -313,9 +346,10 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 	}
 
 	// Index effects by line, and functions by path.
+	effs, problems := fixtureView(res)
 	byLine := map[lineKey][]*Effect{}
-	for i := range res.Effects {
-		e := &res.Effects[i]
+	for i := range effs {
+		e := &effs[i]
 		if !e.Capability.Valid() {
 			t.Errorf("effect with unknown capability %q: %s", e.Capability, describe(e))
 		}
@@ -342,7 +376,7 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 	// Every want is met, at least as many times as it is written.
 	for _, k := range fx.wantKeys() {
 		got := byLine[k]
-		for _, c := range effects.All {
+		for _, c := range model.All {
 			n := fx.wants[k][c]
 			have := 0
 			for _, e := range got {
@@ -355,7 +389,7 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 			}
 			msg := fmt.Sprintf("%s: want %d %s effect(s), got %d\n\tsource: %s\n\teffects on this line: %s",
 				k, n, c, have, fx.source[k], describeAll(got))
-			if all := fx.sameCapElsewhere(res, k.file, c); all != "" {
+			if all := fx.sameCapElsewhere(effs, k.file, c); all != "" {
 				msg += "\n\tall " + string(c) + " effects in " + k.file + " (line:col): " + all
 			}
 			t.Error(msg)
@@ -363,9 +397,9 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 	}
 
 	// Every reported effect other than unsafe is wanted on its line.
-	for i := range res.Effects {
-		e := &res.Effects[i]
-		if e.Capability == effects.Unsafe || excused[[2]string{string(e.Capability), e.Kind}] {
+	for i := range effs {
+		e := &effs[i]
+		if e.Capability == model.Unsafe || excused[[2]string{string(e.Capability), e.Kind}] {
 			continue
 		}
 		k := lineKey{fx.effectFile(e.File), e.Line}
@@ -387,7 +421,7 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 		}
 	}
 	seenProblems := map[string]bool{}
-	for _, p := range res.Problems {
+	for _, p := range problems {
 		seenProblems[p.Kind] = true
 		if !wantProblems[p.Kind] {
 			t.Errorf("unexpected problem %s at %s:%d:%d: %s (add \"problem %s\" to expect.txt if it is intended)", p.Kind, p.File, p.Line, p.Col, p.Msg, p.Kind)
@@ -399,8 +433,8 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 		switch d.verb {
 		case "clean":
 			n := 0
-			for i := range res.Effects {
-				if res.Effects[i].Capability != effects.Unsafe {
+			for i := range effs {
+				if effs[i].Capability != model.Unsafe {
 					n++
 				}
 			}
@@ -409,21 +443,21 @@ func (fx *fixture) check(t *testing.T, res *Result) {
 			}
 		case "problem":
 			if !seenProblems[d.args[0]] {
-				t.Errorf("%s: no problem of kind %s reported; problems: %s", where, d.args[0], describeProblems(res.Problems))
+				t.Errorf("%s: no problem of kind %s reported; problems: %s", where, d.args[0], describeProblems(problems))
 			}
 		case "effect":
 			found := false
-			for i := range res.Effects {
-				e := &res.Effects[i]
+			for i := range effs {
+				e := &effs[i]
 				if string(e.Capability) == d.args[0] && e.Kind == d.args[1] {
 					found = true
 					break
 				}
 			}
 			if !found {
-				all := make([]*Effect, len(res.Effects))
-				for i := range res.Effects {
-					all[i] = &res.Effects[i]
+				all := make([]*Effect, len(effs))
+				for i := range effs {
+					all[i] = &effs[i]
 				}
 				t.Errorf("%s: no %s effect of kind %s reported; effects: %s", where, d.args[0], d.args[1], describeAll(all))
 			}
@@ -519,10 +553,10 @@ func checkFunctionInvariants(t *testing.T, f *Function) {
 // sameCapElsewhere lists the line:col of every effect of capability c in
 // file: a wanted effect reported on a neighbouring line is the usual
 // mistake.
-func (fx *fixture) sameCapElsewhere(res *Result, file string, c effects.Capability) string {
+func (fx *fixture) sameCapElsewhere(effs []Effect, file string, c model.Capability) string {
 	var locs []string
-	for i := range res.Effects {
-		e := &res.Effects[i]
+	for i := range effs {
+		e := &effs[i]
 		if e.Capability == c && fx.effectFile(e.File) == file {
 			locs = append(locs, fmt.Sprintf("%d:%d", e.Line, e.Col))
 		}
@@ -539,7 +573,7 @@ func anyEffect(es []*Effect, pred func(*Effect) bool) bool {
 	return false
 }
 
-func hasCap(cs []effects.Capability, c string) bool {
+func hasCap(cs []model.Capability, c string) bool {
 	for _, x := range cs {
 		if string(x) == c {
 			return true

@@ -1,41 +1,40 @@
-// Package analysis runs Warden's single-crate pipeline (load -> resolve
-// and expand -> effects -> call graph) and defines its result, which every
-// report format renders.
+// Package analysis drives Warden's pipeline for one crate: load, lower
+// each target into one program (internal/program), run the analyzers on
+// it (effects, I/O safety, imports), link the targets' call graphs with
+// each other and with the dependencies' facts, and propagate
+// capabilities. Its Result is what every report renders; its Unit facts
+// are what crates that depend on this one need.
 package analysis
 
 import (
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/imports"
 	"github.com/wardenrs/warden/internal/iosafety"
+	"github.com/wardenrs/warden/internal/model"
+	"github.com/wardenrs/warden/internal/program"
 )
 
-// Result is everything Warden found in one crate. Its JSON form (field
-// tags) is a public, documented contract.
+// Result is everything Warden found in one crate.
 type Result struct {
-	Crate     CrateInfo  `json:"crate"`
-	Effects   []Effect   `json:"effects"`
-	Functions []Function `json:"functions"`
-	Imports   []Import   `json:"imports"`
-	Problems  []Problem  `json:"problems"`
-	// Findings are the I/O-safety findings (RFC 3128), suppressed ones
-	// included and marked.
-	Findings []iosafety.Finding `json:"findings"`
+	Crate CrateInfo
+	// Diagnostics are the effects, I/O-safety findings, problems and
+	// blind spots, sorted (diag.Sort).
+	Diagnostics []diag.Diagnostic
+	// Functions are the crate's functions with what they reach.
+	Functions []Function
+	Imports   []imports.Import
 	// Adoption summarises the library's use of I/O-safe types.
-	Adoption iosafety.Adoption `json:"io_safety_adoption"`
-	Summary  Summary           `json:"summary"`
-
-	// Facts are what whole-tree analysis needs from this crate: its
-	// library functions with their effects and calls, and its public
-	// re-export aliases. Not part of the JSON report.
-	Facts *Facts `json:"-"`
+	Adoption iosafety.Adoption
+	// Units are the facts of each target, for linking and for crates
+	// that depend on this one.
+	Units []*Unit
 }
 
-// Facts summarise a crate's library target for the analysis of crates
-// that depend on it.
-type Facts struct {
-	CrateName string
-	Funcs     []*effects.Func
-	Aliases   map[string]string
-}
+// Of returns the diagnostics of one category.
+func (r *Result) Of(c diag.Category) []diag.Diagnostic { return diag.Of(r.Diagnostics, c) }
+
+// Complete reports whether the analysis saw all the code: no blind spot.
+func (r *Result) Complete() bool { return len(r.Of(diag.BlindSpot)) == 0 }
 
 // CrateInfo identifies the analysed crate and the configuration used.
 type CrateInfo struct {
@@ -50,83 +49,88 @@ type CrateInfo struct {
 	Dependencies []string `json:"dependencies"`
 	BuildScript  bool     `json:"build_script"`
 	ProcMacro    bool     `json:"proc_macro"`
-}
-
-// Confidence says how sure Warden is of an effect.
-type Confidence string
-
-// Confidence levels.
-const (
-	High Confidence = "high" // the callee was resolved to a modelled path
-	Low  Confidence = "low"  // a method whose receiver type is unknown has the name of an authority method
-)
-
-// Effect is one place where the crate obtains, forges or exercises
-// authority.
-type Effect struct {
-	// Function is the full path of the function containing the effect
-	// (e.g. "mio::net::TcpStream::connect"); for effects outside any
-	// function (extern declarations, #[link], build scripts) it is the
-	// item or crate path.
-	Function   string             `json:"function"`
-	Callee     string             `json:"callee"`
-	Capability effects.Capability `json:"capability"`
-	// Kind refines the capability: ambient, forge, exit, signal, call,
-	// extern_fn, extern_static, extern_call, link, unsafe_block, unsafe_fn,
-	// unsafe_impl, static_mut, asm, include, env_macro, build_script,
-	// proc_macro, fn_pointer, path_escape.
-	Kind       string     `json:"kind"`
-	File       string     `json:"file"` // relative to the crate directory
-	Line       int        `json:"line"`
-	Col        int        `json:"col"`
-	Confidence Confidence `json:"confidence"`
-	// ViaMacro names the macro whose expansion contains the effect; the
-	// location is then that of the invocation in the crate's source.
-	ViaMacro string `json:"via_macro"`
+	// AssumedCfgs are the cfgs the build script may set, treated as
+	// unknown: code under them is analysed, with its condition.
+	AssumedCfgs []string `json:"assumed_cfgs"`
+	// Targets lists the targets analysed (lib, bin NAME, build-script,
+	// ...).
+	Targets []string `json:"targets"`
 }
 
 // Function summarises one function of the crate.
 type Function struct {
-	Path      string               `json:"path"`
-	Public    bool                 `json:"public"`
-	File      string               `json:"file"`
-	Line      int                  `json:"line"`
-	Direct    []effects.Capability `json:"direct"`
-	Reachable []effects.Capability `json:"reachable"`
+	Path   string `json:"path"`
+	Public bool   `json:"public"`
+	// Entry marks main of a binary (or of the build script).
+	Entry bool `json:"entry,omitempty"`
+	// Target is the target holding the function: lib, bin, build-script,
+	// proc-macro, example, test, bench.
+	Target string `json:"target"`
+	// BuildTime marks functions that run when the crate is built.
+	BuildTime bool               `json:"build_time,omitempty"`
+	File      string             `json:"file"`
+	Line      int                `json:"line"`
+	Direct    []model.Capability `json:"direct"`
+	Reachable []model.Capability `json:"reachable"`
 	// Witness holds, for each reachable capability in the order of
 	// Reachable, one shortest call path from this function to an effect,
 	// as "fn -> fn -> callee" strings.
 	Witness []string `json:"witness"`
 }
 
-// Import is one imported item from std, core, alloc or a system crate
-// that touches an authority module.
-type Import struct {
-	Dir    string `json:"dir"`    // crate directory
-	File   string `json:"file"`   // relative to Dir
-	Line   int    `json:"line"`   // of the use item
-	Module string `json:"module"` // e.g. "std::fs"
-	Path   string `json:"path"`   // e.g. "std::fs::File"
+// Unit is what one target of a crate contributes to call graphs: its
+// functions with their effects and calls (dependencies' included, once
+// linked), the public paths under which the library re-exports items,
+// and its exported macros. Units are cached between runs, so they hold
+// no syntax positions, only file and line.
+type Unit struct {
+	Kind  string `json:"kind"`  // lib, bin, build-script, proc-macro, ...
+	Crate string `json:"crate"` // the name of its items in paths
+	// BuildTime marks units whose code runs at build time.
+	BuildTime bool              `json:"build_time,omitempty"`
+	Funcs     []FuncFact        `json:"funcs"`
+	Aliases   map[string]string `json:"aliases,omitempty"`
+	// Macros are the library's #[macro_export] macro_rules!.
+	Macros []program.ExportedMacro `json:"macros,omitempty"`
 }
 
-// Problem is an input problem met while loading (unreadable file,
-// syntax error, path escaping the crate, ...).
-type Problem struct {
-	Kind string `json:"kind"`
-	File string `json:"file"`
-	Line int    `json:"line"`
-	Col  int    `json:"col"`
-	Msg  string `json:"message"`
+// FuncFact is a function of a unit.
+type FuncFact struct {
+	Path   string `json:"path"`
+	Public bool   `json:"public,omitempty"`
+	Entry  bool   `json:"entry,omitempty"`
+	Pseudo bool   `json:"pseudo,omitempty"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	// Ret is the canonical path of the returned type, when it names one
+	// (through references, Box, Option and Result).
+	Ret    string       `json:"ret,omitempty"`
+	Effect []EffectFact `json:"effects,omitempty"`
+	Calls  []CallFact   `json:"calls,omitempty"`
 }
 
-// Summary holds the headline numbers.
-type Summary struct {
-	Effects           int                        `json:"effects"`
-	ByCapability      map[effects.Capability]int `json:"by_capability"`
-	Functions         int                        `json:"functions"`
-	PublicFunctions   int                        `json:"public_functions"`
-	PublicWithEffects int                        `json:"public_with_effects"`
-	LowConfidence     int                        `json:"low_confidence"`
-	Problems          int                        `json:"problems"`
-	Findings          int                        `json:"findings"` // not suppressed
+// EffectFact is an effect of a function, as the call graph needs it.
+type EffectFact struct {
+	Cap    model.Capability `json:"cap"`
+	Callee string           `json:"callee"`
+	Weak   bool             `json:"weak,omitempty"`
+}
+
+// CallFact is a call of a function.
+type CallFact struct {
+	Callee   string `json:"callee"`
+	Indirect bool   `json:"indirect,omitempty"`
+	// External marks a call into another crate (a dependency, or the
+	// package's library from a binary).
+	External bool `json:"external,omitempty"`
+}
+
+// Lib returns the library unit (lib or proc-macro), or nil.
+func (r *Result) Lib() *Unit {
+	for _, u := range r.Units {
+		if u.Kind == "lib" || u.Kind == "proc-macro" {
+			return u
+		}
+	}
+	return nil
 }

@@ -2,161 +2,211 @@ package analysis
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/wardenrs/warden/internal/analyzer"
+	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/graph"
+	"github.com/wardenrs/warden/internal/imports"
 	"github.com/wardenrs/warden/internal/iosafety"
 	"github.com/wardenrs/warden/internal/load"
-	"github.com/wardenrs/warden/internal/resolve"
+	"github.com/wardenrs/warden/internal/manifest"
+	"github.com/wardenrs/warden/internal/model"
+	"github.com/wardenrs/warden/internal/program"
 )
 
-// Run analyses the crate in dir: it loads it, resolves and expands each
-// target, finds the effects of every function and propagates them
-// through the crate's call graph.
+// Options tune the analysis of one crate.
+type Options struct {
+	// NoIOSafety skips the I/O-safety checks (used to measure their cost).
+	NoIOSafety bool
+	// Deps provides what the crate's dependencies offer: their macros
+	// (expanded at the use site) and their library units (linked into
+	// the crate's call graph). Nil: dependencies are not seen.
+	Deps Deps
+}
+
+// Deps is what a crate's analysis can know of its dependencies.
+type Deps interface {
+	program.MacroSource
+	analyzer.Types
+	// Lib returns the library unit of the dependency known in the crate's
+	// code as crate (an extern crate name), placed in the caller's graph,
+	// or nil.
+	Lib(crate string) *LinkUnit
+}
+
+// Run loads the crate in dir and analyses it without its dependencies.
 func Run(ctx context.Context, dir string, opt load.Options) (*Result, error) {
 	c, err := load.Load(ctx, dir, opt)
 	if err != nil {
 		return nil, err
 	}
-	return Analyze(ctx, c, effects.Builtin(), Options{})
+	return Analyze(ctx, c, model.Builtin(), Options{})
 }
 
-// Options tune the analysis.
-type Options struct {
-	// NoIOSafety skips the I/O-safety checks (used to measure their cost).
-	NoIOSafety bool
-}
-
-// Analyze runs the analysis on a loaded crate with a capability model.
-func Analyze(ctx context.Context, c *load.Crate, model *effects.Model, opt Options) (*Result, error) {
+// Analyze runs the analyzers on every target of a loaded crate and
+// links the targets (and, with opt.Deps, the dependencies).
+func Analyze(ctx context.Context, c *load.Crate, m *model.Model, opt Options) (*Result, error) {
 	res := &Result{Crate: crateInfo(c)}
-	g := graph.New()
-	var funcs []*effects.Func
-	funcTarget := map[*effects.Func]*load.Target{}
+	var macros program.MacroSource
+	var types analyzer.Types
+	if opt.Deps != nil {
+		macros, types = opt.Deps, opt.Deps
+	}
+	analyzers := []*analyzer.Analyzer{effects.Analyzer, imports.Analyzer}
+	if !opt.NoIOSafety {
+		analyzers = append(analyzers, iosafety.Analyzer)
+	}
+	seenImport := map[string]bool{}
 	for _, t := range c.Targets {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		name := targetCrateName(c, t)
-		r := resolve.New(c, t, name, model.Knows)
-		if t.Kind != "build-script" && !opt.NoIOSafety {
-			res.Findings = append(res.Findings, iosafety.Run(r, model)...)
-			if t.Kind == "lib" || res.Adoption.ImplAsFd == nil {
-				res.Adoption = iosafety.Adopt(r)
+		name := TargetCrateName(c, t)
+		prog, err := program.Build(ctx, c, t, program.Options{CrateName: name, Known: m.Knows, Macros: macros})
+		if err != nil {
+			return nil, err
+		}
+		buildTime := t.Kind == manifest.KindBuildScript || t.Kind == manifest.KindProcMacro
+		results, diags, err := analyzer.Run(ctx, prog, m, buildTime, types, analyzers)
+		if err != nil {
+			return nil, err
+		}
+		res.Diagnostics = append(res.Diagnostics, diags...)
+		res.Diagnostics = append(res.Diagnostics, programDiagnostics(c, prog, buildTime)...)
+		if a, ok := results[iosafety.Analyzer].(*iosafety.Adoption); ok && a != nil && (isLib(t.Kind) || res.Adoption.ImplAsFd == nil) {
+			res.Adoption = *a
+		}
+		for _, im := range results[imports.Analyzer].([]imports.Import) {
+			key := im.Dir + "\x00" + im.File + "\x00" + im.Path
+			if !seenImport[key] {
+				seenImport[key] = true
+				res.Imports = append(res.Imports, im)
 			}
 		}
-		f := effects.NewFinder(r, model)
-		f.InBuildScript = t.Kind == "build-script"
-		f.Run()
-		if t.Kind == "build-script" {
-			res.Effects = append(res.Effects, Effect{
-				Function: name, Callee: "build script " + relFile(c, t.Root.File.Name), Capability: effects.Build,
-				Kind: "build_script", File: relFile(c, t.Root.File.Name), Line: 1, Col: 1, Confidence: High,
-			})
+		u := &Unit{Kind: string(t.Kind), Crate: name, BuildTime: buildTime}
+		for _, fn := range results[effects.Analyzer].(*effects.Result).Funcs {
+			u.Funcs = append(u.Funcs, funcFact(c, fn))
 		}
-		if t.Kind == "proc-macro" {
-			res.Effects = append(res.Effects, Effect{
-				Function: name, Callee: "proc-macro crate", Capability: effects.Build,
-				Kind: "proc_macro", File: relFile(c, t.Root.File.Name), Line: 1, Col: 1, Confidence: High,
-			})
+		if isLib(t.Kind) {
+			u.Aliases = prog.R.Aliases()
+			u.Macros = prog.Exported
 		}
-		for _, fn := range f.Funcs {
-			funcTarget[fn] = t
-		}
-		if t.Kind == "lib" || t.Kind == "proc-macro" {
-			res.Facts = &Facts{CrateName: name, Funcs: f.Funcs, Aliases: r.Aliases()}
-		}
-		funcs = append(funcs, f.Funcs...)
-		if t.Kind == "lib" || t.Kind == "proc-macro" || len(c.Targets) == 1 {
-			res.Imports = append(res.Imports, imports(c, r)...)
-		}
-	}
-	// Effects and graph nodes.
-	for _, fn := range funcs {
-		n := g.Node(fn.Path)
-		for _, e := range fn.Effects {
-			pos := c.Fset.Position(e.Pos)
-			conf := High
-			if e.Low {
-				conf = Low
-			}
-			res.Effects = append(res.Effects, Effect{
-				Function: fn.Path, Callee: e.Callee, Capability: e.Cap, Kind: e.Kind,
-				File: relFile(c, pos.Filename), Line: pos.Line, Col: pos.Column, Confidence: conf, ViaMacro: e.Via,
-			})
-			n.AddEffect(e.Cap, e.Callee, e.Low || strings.HasPrefix(e.Callee, "?::"))
-		}
-		for _, call := range fn.Calls {
-			n.Calls = append(n.Calls, graph.Edge{To: call.Callee, Indirect: call.Indirect})
-		}
-	}
-	reach := g.Reachable()
-	seen := map[string]bool{}
-	for _, fn := range funcs {
-		if seen[fn.Path] || !isFunction(fn) {
-			continue
-		}
-		seen[fn.Path] = true
-		pos := c.Fset.Position(fn.Pos)
-		out := Function{Path: fn.Path, Public: fn.Public && funcTarget[fn].Kind != "build-script", File: relFile(c, pos.Filename), Line: pos.Line,
-			Direct: []effects.Capability{}, Reachable: []effects.Capability{}, Witness: []string{}}
-		for cap := range g.Node(fn.Path).Direct {
-			out.Direct = append(out.Direct, cap)
-		}
-		out.Direct = effects.SortCaps(out.Direct)
-		for _, rc := range reach[fn.Path] {
-			out.Reachable = append(out.Reachable, rc.Cap)
-			w := strings.Join(rc.Witness, " -> ")
-			if rc.Indirect {
-				w += " (indirect)"
-			}
-			out.Witness = append(out.Witness, w)
-		}
-		res.Functions = append(res.Functions, out)
+		res.Units = append(res.Units, u)
+		res.Crate.Targets = append(res.Crate.Targets, targetLabel(t))
 	}
 	for _, p := range c.Problems {
-		res.Problems = append(res.Problems, Problem{Kind: p.Kind, File: relFile(c, p.Pos.Filename), Line: p.Pos.Line, Col: p.Pos.Column, Msg: p.Msg})
+		d := diag.Diagnostic{Category: diag.Problem, Kind: p.Kind, Pos: analyzer.Position(c.Dir, p.Pos), Message: p.Msg}
+		if p.Blind {
+			d.Category = diag.BlindSpot
+		}
+		res.Diagnostics = append(res.Diagnostics, d)
 	}
-	res.Findings = dedupFindings(res.Findings)
-	sortEffects(res.Effects)
-	res.Summary = summarize(res)
+	res.Diagnostics = diag.Sort(res.Diagnostics)
+	imports.Sort(res.Imports)
+
+	// The package's targets, linked with each other (binaries call the
+	// library) and with the dependencies.
+	g := graph.New()
+	units := PackageUnits("", res, opt.Deps)
+	Link(g, units)
+	reach := g.Reachable()
+	name := func(k graph.Key) string { return k.Path }
+	for _, u := range units {
+		res.Functions = append(res.Functions, Functions(g, reach, u, name)...)
+	}
 	normalize(res)
 	return res, nil
 }
 
-// isFunction reports whether a Func is a real function rather than the
-// item level of a module (extern blocks, unsafe impls) or an
-// initializer.
-func isFunction(fn *effects.Func) bool { return !fn.Pseudo }
+// PackageUnits places a crate's units in a graph: ids are prefix plus
+// the target, binaries see the package's library, and deps (if any)
+// provide the dependencies' libraries.
+func PackageUnits(prefix string, res *Result, deps Deps) []*LinkUnit {
+	var units []*LinkUnit
+	var lib *LinkUnit
+	for _, u := range res.Units {
+		lu := &LinkUnit{ID: prefix + u.Kind + ":" + u.Crate, Unit: u}
+		if isLib(manifest.TargetKind(u.Kind)) {
+			lib = lu
+		}
+		units = append(units, lu)
+	}
+	for _, lu := range units {
+		own := lu != lib && lu.Unit.Kind != string(manifest.KindBuildScript)
+		lu.Dep = func(crate string) *LinkUnit {
+			if own && lib != nil && crate == lib.Unit.Crate {
+				return lib
+			}
+			if deps != nil {
+				return deps.Lib(crate)
+			}
+			return nil
+		}
+	}
+	return units
+}
 
-func targetCrateName(c *load.Crate, t *load.Target) string {
+func isLib(k manifest.TargetKind) bool { return k == manifest.KindLib || k == manifest.KindProcMacro }
+
+func targetLabel(t *load.Target) string {
 	switch t.Kind {
-	case "lib", "proc-macro":
+	case manifest.KindLib, manifest.KindProcMacro, manifest.KindBuildScript:
+		return string(t.Kind)
+	}
+	return string(t.Kind) + " " + t.Name
+}
+
+// programDiagnostics turns what lowering could not see into blind spots,
+// and its input problems into problems.
+func programDiagnostics(c *load.Crate, p *program.Program, buildTime bool) []diag.Diagnostic {
+	var out []diag.Diagnostic
+	for _, b := range p.BlindSpots {
+		out = append(out, diag.Diagnostic{Category: diag.BlindSpot, Kind: b.Kind, BuildTime: buildTime,
+			Pos: analyzer.Position(c.Dir, c.Fset.Position(b.Pos)), Message: b.Msg})
+	}
+	for _, pr := range p.Problems {
+		d := diag.Diagnostic{Category: diag.Problem, Kind: pr.Kind, BuildTime: buildTime, Pos: analyzer.Position(c.Dir, pr.Pos), Message: pr.Msg}
+		if pr.Blind {
+			d.Category = diag.BlindSpot
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func funcFact(c *load.Crate, fn *effects.Func) FuncFact {
+	f := FuncFact{Path: fn.Path, Public: fn.Public, Entry: fn.Entry, Pseudo: fn.Pseudo, Ret: fn.Ret}
+	if pos := c.Fset.Position(fn.Pos); pos.Filename != "" {
+		f.File, f.Line = analyzer.RelFile(c.Dir, pos.Filename), pos.Line
+	}
+	for _, e := range fn.Effects {
+		f.Effect = append(f.Effect, EffectFact{Cap: e.Cap, Callee: e.Callee, Weak: e.Evidence.Weak()})
+	}
+	for _, cl := range fn.Calls {
+		f.Calls = append(f.Calls, CallFact{Callee: cl.Callee, Indirect: cl.Indirect, External: cl.External})
+	}
+	return f
+}
+
+// TargetCrateName is the name a target's items have in paths.
+func TargetCrateName(c *load.Crate, t *load.Target) string {
+	switch t.Kind {
+	case manifest.KindLib, manifest.KindProcMacro:
 		return c.Name
-	case "build-script":
+	case manifest.KindBuildScript:
 		return "build_script_build"
 	}
 	return strings.ReplaceAll(t.Name, "-", "_")
 }
 
-func relFile(c *load.Crate, name string) string {
-	if name == "" {
-		return ""
-	}
-	if r, err := filepath.Rel(c.Dir, name); err == nil && !strings.HasPrefix(r, "..") {
-		return filepath.ToSlash(r)
-	}
-	return name
-}
-
 func crateInfo(c *load.Crate) CrateInfo {
 	m := c.Manifest
 	info := CrateInfo{Name: m.Name, Version: m.Version, Path: c.Dir, Edition: m.Edition, Target: c.Cfg.Target.Triple,
-		BuildScript: m.BuildScript != nil, ProcMacro: m.Lib != nil && m.Lib.Kind == "proc-macro"}
+		BuildScript: m.BuildScript != nil, ProcMacro: m.Lib != nil && m.Lib.Kind == manifest.KindProcMacro,
+		AssumedCfgs: append([]string{}, c.BuildCfgs...)}
 	for f, on := range c.Features.Enabled {
 		if on {
 			info.Features = append(info.Features, f)
@@ -184,125 +234,23 @@ func crateInfo(c *load.Crate) CrateInfo {
 	return info
 }
 
-// authorityModules are the std modules and system crates whose imports
-// the import analysis lists.
-var authorityModules = []string{
-	"std::fs", "std::net", "std::os", "std::process", "std::env", "std::path", "std::io", "std::ffi",
-	"std::ptr", "std::mem", "std::alloc", "std::arch", "std::thread",
-	"libc", "nix", "rustix", "winapi", "windows_sys", "windows", "linux_raw_sys", "errno",
-}
-
-func authorityModule(path string) string {
-	path = effects.Canonical(path)
-	for _, m := range authorityModules {
-		if path == m || strings.HasPrefix(path, m+"::") {
-			if strings.HasPrefix(m, "std::") {
-				// std::os::unix::net -> group by the second-level module.
-				return m
-			}
-			return m
-		}
-	}
-	return ""
-}
-
-func imports(c *load.Crate, r *resolve.Resolver) []Import {
-	var out []Import
-	for _, im := range r.Imports {
-		mod := authorityModule(im.Path)
-		if mod == "" {
-			continue
-		}
-		pos := c.Fset.Position(im.Pos)
-		out = append(out, Import{Dir: c.Dir, File: relFile(c, pos.Filename), Line: pos.Line, Module: mod, Path: effects.Canonical(im.Path)})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Module != out[j].Module {
-			return out[i].Module < out[j].Module
-		}
-		if out[i].File != out[j].File {
-			return out[i].File < out[j].File
-		}
-		return out[i].Line < out[j].Line
-	})
-	return out
-}
-
-// dedupFindings drops findings reported twice (a module shared by the
-// library and a binary target).
-func dedupFindings(fs []iosafety.Finding) []iosafety.Finding {
-	seen := map[string]bool{}
-	out := fs[:0]
-	for _, f := range fs {
-		k := fmt.Sprintf("%s %s %s:%d:%d", f.ID, f.Item, f.File, f.Line, f.Col)
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func sortEffects(es []Effect) {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Col != b.Col {
-			return a.Col < b.Col
-		}
-		return a.Capability.Rank() < b.Capability.Rank()
-	})
-}
-
-func summarize(r *Result) Summary {
-	s := Summary{Effects: len(r.Effects), ByCapability: map[effects.Capability]int{}, Functions: len(r.Functions), Problems: len(r.Problems)}
-	for _, e := range r.Effects {
-		s.ByCapability[e.Capability]++
-		if e.Confidence == Low {
-			s.LowConfidence++
-		}
-	}
-	for _, f := range r.Findings {
-		if !f.Suppressed {
-			s.Findings++
-		}
-	}
-	for _, f := range r.Functions {
-		if f.Public {
-			s.PublicFunctions++
-			if len(f.Reachable) > 0 {
-				s.PublicWithEffects++
-			}
-		}
-	}
-	return s
-}
-
 func normalize(r *Result) {
-	if r.Effects == nil {
-		r.Effects = []Effect{}
-	}
 	if r.Functions == nil {
 		r.Functions = []Function{}
 	}
 	if r.Imports == nil {
-		r.Imports = []Import{}
-	}
-	if r.Problems == nil {
-		r.Problems = []Problem{}
-	}
-	if r.Findings == nil {
-		r.Findings = []iosafety.Finding{}
+		r.Imports = []imports.Import{}
 	}
 	if r.Crate.Features == nil {
 		r.Crate.Features = []string{}
 	}
 	if r.Crate.Dependencies == nil {
 		r.Crate.Dependencies = []string{}
+	}
+	if r.Crate.Targets == nil {
+		r.Crate.Targets = []string{}
+	}
+	if r.Adoption.ImplAsFd == nil {
+		r.Adoption = iosafety.Adoption{ImplAsFd: []string{}, ImplFromOwned: []string{}, ImplAsRawOnly: []string{}}
 	}
 }

@@ -12,7 +12,6 @@
 package cfg
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -39,6 +38,13 @@ type Config struct {
 	// KeyValues holds extra key = "value" options (like rustc
 	// --cfg 'foo="bar"'), added to the built-in ones.
 	KeyValues map[string][]string
+	// AllTargets leaves every target option unknown (unix, windows and
+	// the target_* and panic keys): code for every platform is analysed,
+	// each part under its condition.
+	AllTargets bool
+	// Maybe holds options a build script may set: unknown unless they
+	// are set anyway.
+	Maybe *Maybe
 }
 
 // NewConfig returns the configuration of a dev-profile build (debug
@@ -48,6 +54,16 @@ type Config struct {
 func NewConfig(triple string, features map[string]bool) (*Config, error) {
 	if triple == "" {
 		triple = DefaultTriple
+	}
+	if triple == AllTargets {
+		c := &Config{Target: &Target{Triple: AllTargets}, Features: map[string]bool{}, DebugAssertions: true,
+			Set: map[string]bool{}, KeyValues: map[string][]string{}, AllTargets: true}
+		for f, on := range features {
+			if on {
+				c.Features[f] = true
+			}
+		}
+		return c, nil
 	}
 	t, err := LookupTarget(triple)
 	if err != nil {
@@ -68,37 +84,14 @@ func NewConfig(triple string, features map[string]bool) (*Config, error) {
 	return c, nil
 }
 
-// Eval reports whether the predicate holds. Unknown names and keys are
-// false, like rustc; doc, doctest, miri and proc_macro are false unless
-// added through Set. A nil Expr is true (no condition).
+// Eval reports whether the predicate certainly holds. Unknown names and
+// keys are false, like rustc; doc, doctest, miri and proc_macro are false
+// unless added through Set; options left open by AllTargets or Maybe make
+// a predicate that depends on them not certain (see Partial). A nil Expr
+// is true (no condition).
 func (c *Config) Eval(e Expr) bool {
-	switch e := e.(type) {
-	case nil:
-		return true
-	case *Bool:
-		return e.Value
-	case *All:
-		for _, x := range e.List {
-			if !c.Eval(x) {
-				return false
-			}
-		}
-		return true
-	case *Any:
-		for _, x := range e.List {
-			if c.Eval(x) {
-				return true
-			}
-		}
-		return false
-	case *Not:
-		return !c.Eval(e.X)
-	case *Name:
-		return c.name(e.Name)
-	case *KeyValue:
-		return c.keyValue(e.Key, e.Value)
-	}
-	return false
+	t, _ := c.Partial(e)
+	return t == True
 }
 
 func (c *Config) name(n string) bool {
@@ -154,28 +147,15 @@ func (c *Config) keyValue(k, v string) bool {
 	return false
 }
 
-// Enabled reports whether code carrying attrs is compiled: false if
+// Enabled reports whether code carrying attrs may be compiled: false if
 // some #[cfg(p)] among attrs — including those produced by cfg_attr
-// (see ExpandCfgAttr) — has a false predicate. A malformed cfg counts
-// as true (the code is still audited) and is described in the error,
-// which joins one *syntax.Error per problem.
+// (see ExpandCfgAttr) — has a false predicate; code under an unknown
+// condition is enabled (see Condition for the condition itself). A
+// malformed cfg counts as true (the code is still audited) and is
+// described in the error, which joins one *syntax.Error per problem.
 func (c *Config) Enabled(fset *syntax.FileSet, attrs []*syntax.Attr) (bool, error) {
-	expanded, errs := c.ExpandCfgAttr(fset, attrs)
-	on := true
-	for _, a := range expanded {
-		if a.Doc != "" || a.Name() != "cfg" {
-			continue
-		}
-		e, err := ParseAttr(fset, a)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !c.Eval(e) {
-			on = false
-		}
-	}
-	return on, errors.Join(errs...)
+	t, _, err := c.Condition(fset, attrs)
+	return t != False, err
 }
 
 // ParseAttr parses the predicate of a #[cfg(...)] attribute: its Tokens
@@ -267,7 +247,9 @@ func (c *Config) expand(fset *syntax.FileSet, a *syntax.Attr, depth int, out []*
 		*errs = append(*errs, err)
 		return out
 	}
-	if !c.Eval(pred) {
+	if t, _ := c.Partial(pred); t == False {
+		// An unknown predicate applies its attributes: the code is
+		// analysed as if it held.
 		return out
 	}
 	for _, toks := range list {
@@ -280,6 +262,25 @@ func (c *Config) expand(fset *syntax.FileSet, a *syntax.Attr, depth int, out []*
 		out = c.expand(fset, m, depth+1, out, errs)
 	}
 	return out
+}
+
+// CfgAttrParts parses #[cfg_attr(pred, a, b)] into its predicate and its
+// attributes, without evaluating anything.
+func CfgAttrParts(fset *syntax.FileSet, a *syntax.Attr) (Expr, []*syntax.Attr, error) {
+	pred, list, err := splitCfgAttr(fset, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	var attrs []*syntax.Attr
+	for _, toks := range list {
+		m, err := parseMeta(fset, toks)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.Inner = a.Inner
+		attrs = append(attrs, m)
+	}
+	return pred, attrs, nil
 }
 
 // splitCfgAttr parses a cfg_attr attribute into its predicate and the

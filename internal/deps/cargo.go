@@ -58,7 +58,9 @@ func metadataJSON(ctx context.Context, dir, target string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cargo metadata: cargo not found: %w", err)
 	}
-	args := []string{"metadata", "--format-version", "1", "--offline"}
+	// --locked: an audit must not write a Cargo.lock into the project
+	// it reads (cargo fails instead, and the lock or manifest modes apply).
+	args := []string{"metadata", "--format-version", "1", "--offline", "--locked"}
 	if target != AllTargets {
 		args = append(args, "--filter-platform", target)
 	}

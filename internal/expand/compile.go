@@ -37,10 +37,13 @@ import (
 
 // Macro is a compiled macro_rules! definition.
 type Macro struct {
-	Name     string                 // the macro's name, without r#
-	Exported bool                   // #[macro_export]
-	Rules    []*Rule                // in definition order
-	Def      *syntax.MacroRulesItem // the definition compiled
+	Name     string // the macro's name, without r#
+	Exported bool   // #[macro_export]
+	// LocalInner is #[macro_export(local_inner_macros)]: bare macro
+	// names in the expansion mean the defining crate's macros.
+	LocalInner bool
+	Rules      []*Rule                // in definition order
+	Def        *syntax.MacroRulesItem // the definition compiled
 
 	file *syntax.File // resolves token text (any file of the set works)
 }

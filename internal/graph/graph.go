@@ -1,27 +1,37 @@
-// Package graph propagates capabilities through a crate's call graph:
-// for each function, the capabilities it reaches through the crate's own
-// calls, each with one shortest witness path.
+// Package graph propagates capabilities through call graphs: for each
+// function, the capabilities it reaches through calls (within a crate,
+// or across a whole dependency tree), each with one shortest witness
+// path that prefers strong evidence.
 package graph
 
 import (
 	"sort"
 
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/model"
 )
+
+// Key identifies a function: its canonical path within a unit (one
+// target of one package, so that two versions of a crate, or a crate's
+// library and its build script, never mix). Unit is "" in a graph of
+// one target.
+type Key struct {
+	Unit string
+	Path string
+}
 
 // Node is a function with its direct capabilities and outgoing calls.
 type Node struct {
-	Path   string
-	Direct map[effects.Capability]string // capability -> callee that gives it
+	Key    Key
+	Direct map[model.Capability]string // capability -> callee that gives it
 	// Weak marks capabilities whose only direct evidence is weak (a low
 	// confidence match, or a method matched by name only): witnesses
 	// prefer paths to strong evidence, even when they are longer.
-	Weak  map[effects.Capability]bool
+	Weak  map[model.Capability]bool
 	Calls []Edge
 }
 
 // AddEffect records a direct capability; strong evidence replaces weak.
-func (n *Node) AddEffect(c effects.Capability, callee string, weak bool) {
+func (n *Node) AddEffect(c model.Capability, callee string, weak bool) {
 	if _, ok := n.Direct[c]; ok && (weak || !n.Weak[c]) {
 		return
 	}
@@ -35,69 +45,76 @@ func (n *Node) AddEffect(c effects.Capability, callee string, weak bool) {
 
 // Edge is a call from one function to another.
 type Edge struct {
-	To       string
+	To       Key
 	Indirect bool // resolved by method name only, or a function pointer
 }
 
 // Reach is a reachable capability with a witness.
 type Reach struct {
-	Cap     effects.Capability
-	Witness []string // function paths from the start to the function with the effect, then its callee
+	Cap model.Capability
+	// Path lists the functions from the start to the function with the
+	// effect; Callee is what that function calls.
+	Path   []Key
+	Callee string
 	// Indirect reports that the witness uses an indirect edge.
 	Indirect bool
 }
 
 // Graph is a call graph.
 type Graph struct {
-	nodes map[string]*Node
-	order []string
+	nodes map[Key]*Node
+	order []Key
 }
 
 // New returns an empty graph.
-func New() *Graph { return &Graph{nodes: map[string]*Node{}} }
+func New() *Graph { return &Graph{nodes: map[Key]*Node{}} }
 
-// Node returns the node for path, creating it.
-func (g *Graph) Node(path string) *Node {
-	if n := g.nodes[path]; n != nil {
+// Node returns the node for k, creating it.
+func (g *Graph) Node(k Key) *Node {
+	if n := g.nodes[k]; n != nil {
 		return n
 	}
-	n := &Node{Path: path, Direct: map[effects.Capability]string{}, Weak: map[effects.Capability]bool{}}
-	g.nodes[path] = n
-	g.order = append(g.order, path)
+	n := &Node{Key: k, Direct: map[model.Capability]string{}, Weak: map[model.Capability]bool{}}
+	g.nodes[k] = n
+	g.order = append(g.order, k)
 	return n
 }
+
+// Has reports whether the graph has a node for k.
+func (g *Graph) Has(k Key) bool { return g.nodes[k] != nil }
 
 // Reachable computes, for every node, the capabilities it reaches (its
 // own included), each with a shortest witness path. It runs one
 // breadth-first search per capability over reversed edges, so its cost
 // is O(capabilities x (nodes + edges)).
-func (g *Graph) Reachable() map[string][]Reach {
-	// Reverse edges.
-	rev := map[string][]revEdge{}
-	for _, path := range g.order {
-		n := g.nodes[path]
+func (g *Graph) Reachable() map[Key][]Reach {
+	rev := map[Key][]revEdge{}
+	for _, k := range g.order {
+		n := g.nodes[k]
 		for _, e := range n.Calls {
 			if g.nodes[e.To] == nil {
 				continue
 			}
-			rev[e.To] = append(rev[e.To], revEdge{from: path, indirect: e.Indirect})
+			rev[e.To] = append(rev[e.To], revEdge{from: k, indirect: e.Indirect})
 		}
 	}
-	out := map[string][]Reach{}
-	for _, c := range effects.All {
-		// next[f] = the callee on a shortest path from f to an effect.
-		next := map[string]string{}
-		indirect := map[string]bool{}
+	out := map[Key][]Reach{}
+	for _, c := range model.All {
+		// next[f] is the callee on a shortest path from f to an effect.
+		next := map[Key]Key{}
+		end := map[Key]bool{}
+		indirect := map[Key]bool{}
 		// Two rounds: first from strong evidence, then from weak evidence
 		// for the functions the first round did not reach.
 		for _, weak := range []bool{false, true} {
-			var queue []string
-			for _, path := range g.order {
-				n := g.nodes[path]
+			var queue []Key
+			for _, k := range g.order {
+				n := g.nodes[k]
 				if _, ok := n.Direct[c]; ok && n.Weak[c] == weak {
-					if _, seen := next[path]; !seen {
-						next[path] = ""
-						queue = append(queue, path)
+					if _, seen := next[k]; !seen {
+						next[k] = k
+						end[k] = true
+						queue = append(queue, k)
 					}
 				}
 			}
@@ -114,25 +131,24 @@ func (g *Graph) Reachable() map[string][]Reach {
 				}
 			}
 		}
-		for path := range next {
-			w := []string{path}
-			cur := path
-			for next[cur] != "" && len(w) < 1000 {
+		for k := range next {
+			path := []Key{k}
+			cur := k
+			for !end[cur] && len(path) < 1000 {
 				cur = next[cur]
-				w = append(w, cur)
+				path = append(path, cur)
 			}
-			w = append(w, g.nodes[cur].Direct[c])
-			out[path] = append(out[path], Reach{Cap: c, Witness: w, Indirect: indirect[path]})
+			out[k] = append(out[k], Reach{Cap: c, Path: path, Callee: g.nodes[cur].Direct[c], Indirect: indirect[k]})
 		}
 	}
-	for path := range out {
-		rs := out[path]
+	for k := range out {
+		rs := out[k]
 		sort.Slice(rs, func(i, j int) bool { return rs[i].Cap.Rank() < rs[j].Cap.Rank() })
 	}
 	return out
 }
 
 type revEdge struct {
-	from     string
+	from     Key
 	indirect bool
 }

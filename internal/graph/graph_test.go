@@ -1,67 +1,103 @@
 package graph
 
 import (
-	"reflect"
 	"testing"
 
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/model"
 )
+
+func k(p string) Key { return Key{Path: p} }
+
+func paths(r Reach) []string {
+	var out []string
+	for _, k := range r.Path {
+		out = append(out, k.Path)
+	}
+	return append(out, r.Callee)
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
 
 func TestReachableShortestWitness(t *testing.T) {
 	g := New()
-	api := g.Node("c::api")
-	mid := g.Node("c::mid")
-	helper := g.Node("c::helper")
-	other := g.Node("c::other")
-	g.Node("c::pure")
-	api.Calls = []Edge{{To: "c::mid"}, {To: "c::helper"}}
-	mid.Calls = []Edge{{To: "c::helper"}}
-	helper.Direct[effects.Net] = "std::net::TcpStream::connect"
-	other.Direct[effects.FS] = "std::fs::read"
-	other.Calls = []Edge{{To: "c::api", Indirect: true}}
-	api.Calls = append(api.Calls, Edge{To: "c::missing"})
+	api := g.Node(k("c::api"))
+	mid := g.Node(k("c::mid"))
+	helper := g.Node(k("c::helper"))
+	other := g.Node(k("c::other"))
+	g.Node(k("c::pure"))
+	api.Calls = []Edge{{To: k("c::mid")}, {To: k("c::helper")}}
+	mid.Calls = []Edge{{To: k("c::helper")}}
+	helper.Direct[model.Net] = "std::net::TcpStream::connect"
+	other.Direct[model.FS] = "std::fs::read"
+	other.Calls = []Edge{{To: k("c::api"), Indirect: true}}
+	api.Calls = append(api.Calls, Edge{To: k("c::missing")})
 
 	r := g.Reachable()
-	if got := r["c::api"]; len(got) != 1 || got[0].Cap != effects.Net ||
-		!reflect.DeepEqual(got[0].Witness, []string{"c::api", "c::helper", "std::net::TcpStream::connect"}) {
+	if got := r[k("c::api")]; len(got) != 1 || got[0].Cap != model.Net ||
+		!equal(paths(got[0]), []string{"c::api", "c::helper", "std::net::TcpStream::connect"}) {
 		t.Errorf("api reach = %+v", got)
 	}
-	if got := r["c::other"]; len(got) != 2 || got[0].Cap != effects.FS || got[1].Cap != effects.Net || !got[1].Indirect {
+	if got := r[k("c::other")]; len(got) != 2 || got[0].Cap != model.FS || got[1].Cap != model.Net || !got[1].Indirect {
 		t.Errorf("other reach = %+v", got)
 	}
-	if got := r["c::pure"]; len(got) != 0 {
+	if got := r[k("c::pure")]; len(got) != 0 {
 		t.Errorf("pure reach = %+v", got)
 	}
-	if got := r["c::helper"]; len(got) != 1 || len(got[0].Witness) != 2 {
+	if got := r[k("c::helper")]; len(got) != 1 || len(paths(got[0])) != 2 {
 		t.Errorf("helper reach = %+v", got)
 	}
 }
 
 func TestReachableCycle(t *testing.T) {
 	g := New()
-	a, b := g.Node("a"), g.Node("b")
-	a.Calls = []Edge{{To: "b"}}
-	b.Calls = []Edge{{To: "a"}}
-	b.Direct[effects.Env] = "std::env::var"
+	a, b := g.Node(k("a")), g.Node(k("b"))
+	a.Calls = []Edge{{To: k("b")}}
+	b.Calls = []Edge{{To: k("a")}}
+	b.Direct[model.Env] = "std::env::var"
 	r := g.Reachable()
-	if len(r["a"]) != 1 || len(r["b"]) != 1 {
+	if len(r[k("a")]) != 1 || len(r[k("b")]) != 1 {
 		t.Errorf("cycle reach = %+v", r)
+	}
+}
+
+// TestUnitsKeepVersionsApart: the same path in two units (two versions
+// of one crate) are two functions.
+func TestUnitsKeepVersionsApart(t *testing.T) {
+	g := New()
+	app := g.Node(Key{"app", "app::f"})
+	old := g.Node(Key{"mio 0.6", "mio::connect"})
+	g.Node(Key{"mio 0.8", "mio::connect"}).Direct[model.Net] = "libc::connect"
+	old.Direct[model.FS] = "libc::open"
+	app.Calls = []Edge{{To: Key{"mio 0.6", "mio::connect"}}}
+	r := g.Reachable()
+	if got := r[Key{"app", "app::f"}]; len(got) != 1 || got[0].Cap != model.FS || got[0].Path[1].Unit != "mio 0.6" {
+		t.Errorf("app reach = %+v, want fs through mio 0.6 only", got)
 	}
 }
 
 func TestWitnessPrefersStrongEvidence(t *testing.T) {
 	g := New()
-	app, near, mid, far := g.Node("app"), g.Node("dns"), g.Node("mid"), g.Node("libc")
-	app.Calls = []Edge{{To: "dns"}, {To: "mid"}}
-	mid.Calls = []Edge{{To: "libc"}}
-	near.AddEffect(effects.Net, "?::to_socket_addrs", true)
-	far.AddEffect(effects.Net, "libc::connect", false)
-	far.AddEffect(effects.Net, "?::weaker", true) // must not replace strong evidence
+	app, near, mid, far := g.Node(k("app")), g.Node(k("dns")), g.Node(k("mid")), g.Node(k("libc"))
+	app.Calls = []Edge{{To: k("dns")}, {To: k("mid")}}
+	mid.Calls = []Edge{{To: k("libc")}}
+	near.AddEffect(model.Net, "to_socket_addrs", true)
+	far.AddEffect(model.Net, "libc::connect", false)
+	far.AddEffect(model.Net, "weaker", true) // must not replace strong evidence
 	r := g.Reachable()
-	if w := r["app"][0].Witness; len(w) != 4 || w[3] != "libc::connect" {
+	if w := paths(r[k("app")][0]); len(w) != 4 || w[3] != "libc::connect" {
 		t.Errorf("witness = %v, want app -> mid -> libc -> libc::connect", w)
 	}
-	if w := r["dns"][0].Witness; len(w) != 2 || w[1] != "?::to_socket_addrs" {
+	if w := paths(r[k("dns")][0]); len(w) != 2 || w[1] != "to_socket_addrs" {
 		t.Errorf("weak-only witness = %v", w)
 	}
 }

@@ -2,32 +2,38 @@ package iosafety
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/wardenrs/warden/internal/effects"
-	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/analyzer"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/manifest"
+	"github.com/wardenrs/warden/internal/model"
+	"github.com/wardenrs/warden/internal/program"
 	"github.com/wardenrs/warden/internal/resolve"
 	"github.com/wardenrs/warden/internal/syntax"
 )
 
-// Finding is one I/O-safety finding. Its JSON form is part of the scan
-// report's contract.
-type Finding struct {
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
-	Item     string   `json:"item"` // full path of the function
-	File     string   `json:"file"`
-	Line     int      `json:"line"`
-	Col      int      `json:"col"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix"`
-	// Suppressed is set when a "warden:allow(ID) reason" comment covers
-	// the finding; Reason is the reason given.
-	Suppressed bool   `json:"suppressed"`
-	Reason     string `json:"reason,omitempty"`
+// Analyzer runs the I/O-safety checks. Findings are diagnostics of
+// category diag.Finding whose Kind is the check id; the result is the
+// crate's *Adoption summary.
+var Analyzer = &analyzer.Analyzer{
+	Name: "iosafety",
+	Doc:  "find safe APIs that let callers forge or misuse raw handles (RFC 3128), and summarise the adoption of I/O-safe types",
+	Run:  run,
+}
+
+func run(pass *analyzer.Pass) (any, error) {
+	if pass.Prog.Target.Kind == manifest.KindBuildScript {
+		return (*Adoption)(nil), nil
+	}
+	c := &checker{pass: pass, p: pass.Prog, r: pass.Prog.R, model: pass.Model}
+	for _, f := range c.p.Funcs {
+		c.fn(f)
+	}
+	a := Adopt(pass.Prog)
+	return &a, nil
 }
 
 // rawHandleTypes are the canonical raw handle types.
@@ -44,8 +50,8 @@ var systemCrates = []string{"libc::", "nix::", "rustix::", "winapi::", "windows_
 // systemCrateCall reports whether a modelled callee is a function of a
 // system-binding crate (libc::connect is modelled as net, libc::fstat as
 // system: both act on the descriptor).
-func systemCrateCall(callee string, rule *effects.Rule) bool {
-	if rule.Cap == effects.System {
+func systemCrateCall(callee string, rule *model.Rule) bool {
+	if rule.Cap == model.System {
 		return true
 	}
 	for _, p := range systemCrates {
@@ -84,71 +90,45 @@ var fromRawTraits = map[string]bool{
 	"std::os::fd::FromRawFd": true, "std::os::windows::io::FromRawSocket": true, "std::os::windows::io::FromRawHandle": true,
 }
 
-// Run checks every function of a resolved target.
-func Run(r *resolve.Resolver, model *effects.Model) []Finding {
-	c := &checker{r: r, model: model}
-	for _, s := range r.Scopes {
-		public := resolve.ModulePublic(s)
-		for _, it := range s.Items {
-			switch it := it.(type) {
-			case *syntax.FnItem:
-				path := s.Path + "::" + it.Name.Name
-				c.fn(s, it, path, "", public && resolve.IsPub(it.Vis) || r.PubReexports[path], false, nil)
-			case *syntax.ImplItem:
-				// The same name the effect finder gives the impl's methods.
-				self := r.RegisterImpl(s, it)
-				if self == "" {
-					self = s.Path + "::{impl}"
-				}
-				fromRaw, asRaw := false, false
-				if it.Trait != nil {
-					t := effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)
-					fromRaw = fromRawTraits[t]
-					// impl AsRawFd for Owner { fn as_raw_fd(&self) }: the
-					// accessor is how an owner lends its handle.
-					asRaw = rawTraits[t]
-				}
-				if asRaw {
-					continue
-				}
-				for _, ai := range r.AssocItems(it) {
-					if fn, ok := ai.(*syntax.FnItem); ok {
-						pub := (public || r.PubReexports[self]) && (resolve.IsPub(fn.Vis) || it.Trait != nil)
-						c.fn(s, fn, self+"::"+fn.Name.Name, self, pub, fromRaw, it.Generics)
-					}
-				}
-			}
-		}
-	}
-	return c.out
-}
-
 type checker struct {
+	pass  *analyzer.Pass
+	p     *program.Program
 	r     *resolve.Resolver
-	model *effects.Model
-	out   []Finding
+	model *model.Model
+	pf    *program.Func // the function being checked
+	cur   *program.Cursor
 }
 
+// report records a finding at pos, a position in the current function
+// (mapped to the crate's source when it comes from a macro).
 func (c *checker) report(id string, pos syntax.Pos, item, format string, args ...any) {
 	chk := CheckByID(id)
-	fset := c.r.Crate.Fset
-	p := fset.Position(pos)
-	f := Finding{ID: id, Severity: chk.Severity, Item: item, File: rel(c.r.Crate.Dir, p.Filename), Line: p.Line, Col: p.Column,
-		Message: fmt.Sprintf(format, args...), Fix: chk.Fix}
-	if id == "WIO004" && strings.Contains(f.Message, "standard stream") {
-		f.Severity = Low
+	cur := c.cur
+	if cur == nil {
+		cur = program.NewCursor(c.p, c.pf.Scope, c.pf.Exp, c.pf.Cond)
 	}
-	if file := fset.File(pos); file != nil {
-		f.Suppressed, f.Reason = suppressed(file, p.Line, id)
+	pos = cur.Pos(pos)
+	d := diag.Diagnostic{Category: diag.Finding, Kind: id, Severity: string(chk.Severity), Function: item,
+		Pos: c.pass.Position(pos), Message: fmt.Sprintf(format, args...), Fix: chk.Fix, ViaMacro: cur.Via()}
+	if cond := cur.Cond(); cond != nil {
+		d.Cfg = cond.String()
 	}
-	c.out = append(c.out, f)
+	if id == "WIO004" && strings.Contains(d.Message, "standard stream") {
+		d.Severity = string(Low)
+	}
+	if file := c.p.Crate.Fset.File(pos); file != nil {
+		d.Suppressed, d.Reason = suppressed(file, d.Pos.Line, id)
+	}
+	c.pass.Report(d)
 }
 
-func rel(dir, name string) string {
-	if r, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(r, "..") {
-		return filepath.ToSlash(r)
-	}
-	return name
+// inspect visits the current function's body after expansion.
+func (c *checker) inspect(visit func(n syntax.Node, cur *program.Cursor) bool) {
+	c.p.Walk(c.pf, func(n syntax.Node, cur *program.Cursor) bool {
+		c.cur = cur
+		return visit(n, cur)
+	})
+	c.cur = nil
 }
 
 var allowRE = regexp.MustCompile(`warden:allow\(([A-Z0-9, ]+)\)\s*:?\s*(.*)`)
@@ -176,30 +156,41 @@ func suppressed(file *syntax.File, line int, id string) (bool, string) {
 	return false, ""
 }
 
-// fn checks one function. fromRawImpl marks methods of FromRawFd-style
-// impls, which are unsafe by the trait's contract.
-// implGenerics are the generics of the enclosing impl block, whose
-// bounds (impl<T: AsRawFd> AsyncFd<T>) constrain the method too.
-func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, public, fromRawImpl bool, implGenerics *syntax.Generics) {
-	if fn.Body == nil || !load.Enabled(c.r.Crate.Cfg, c.r.Crate.Fset, fn, nil) {
+// fn checks one function. Methods of FromRawFd-style impls are unsafe
+// by the trait's contract; accessors of AsRawFd impls are how an owner
+// lends its handle. The bounds of the enclosing impl block
+// (impl<T: AsRawFd> AsyncFd<T>) constrain its methods too.
+func (c *checker) fn(pf *program.Func) {
+	fn := pf.Item
+	if fn == nil || fn.Body == nil {
 		return
 	}
-	scope := s
-	if self != "" {
-		scope = c.r.NewBlockScope(s, path, nil)
-		scope.SelfType = self
+	c.pf = pf
+	var implGenerics *syntax.Generics
+	fromRawImpl := false
+	if im, ok := pf.Owner.(*syntax.ImplItem); ok {
+		implGenerics = im.Generics
+		if pf.Trait != "" {
+			t := model.Canonical(pf.Trait)
+			if rawTraits[t] {
+				return
+			}
+			fromRawImpl = fromRawTraits[t]
+		}
 	}
+	scope := pf.Scope
+	path := pf.Path
 	safe := !fn.Sig.Unsafe && !fromRawImpl
 	params := map[string]string{} // name -> canonical type
 	for _, p := range fn.Sig.Params {
 		if ip, ok := p.Pat.(*syntax.IdentPat); ok && p.Type != nil {
-			params[ip.Name.Name] = effects.Canonical(c.r.TypePath(scope, p.Type))
+			params[ip.Name.Name] = model.Canonical(c.r.TypePath(scope, p.Type))
 		}
 	}
 	// One cheap pass decides which checks can apply: most functions
 	// never touch a raw handle, and then only WIO001/WIO002 look further.
 	var asRaw, intoRaw, forger bool
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, _ *program.Cursor) bool {
 		switch e := n.(type) {
 		case *syntax.MethodCallExpr:
 			name := e.Name.Name
@@ -212,23 +203,23 @@ func (c *checker) fn(s *resolve.Scope, fn *syntax.FnItem, path, self string, pub
 		}
 		return true
 	})
-	if safe && public {
-		c.rawParam(scope, fn, path, params)
+	if safe && pf.Public {
+		c.rawParam(fn, path, params)
 		c.rawBound(scope, fn, path, implGenerics)
 	}
 	if forger {
-		c.forging(scope, fn, path, params, safe)
+		c.forging(fn, path, params, safe)
 	}
 	if asRaw {
-		c.escapes(fn, path, params)
+		c.escapes(fn, path)
 	}
 	if asRaw || intoRaw {
-		c.closeOrLeak(scope, fn, path)
+		c.closeOrLeak(fn, path)
 	}
 }
 
 // rawParam is WIO001.
-func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, params map[string]string) {
+func (c *checker) rawParam(fn *syntax.FnItem, path string, params map[string]string) {
 	raw := map[string]bool{}
 	for name, t := range params {
 		if rawHandleTypes[t] || intTypes[t] && descriptorName.MatchString(name) {
@@ -239,7 +230,7 @@ func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, par
 		return
 	}
 	reported := map[string]bool{}
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, cur *program.Cursor) bool {
 		call, ok := n.(*syntax.CallExpr)
 		if !ok {
 			return true
@@ -253,7 +244,7 @@ func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, par
 			if !raw[name] || reported[name] {
 				continue
 			}
-			res := c.r.ResolvePath(s, pe.Path, resolve.ValueNS)
+			res := c.r.ResolvePath(cur.Scope(), pe.Path, resolve.ValueNS)
 			if res.Def != nil {
 				continue // the crate's own function (nix calling nix)
 			}
@@ -262,12 +253,15 @@ func (c *checker) rawParam(s *resolve.Scope, fn *syntax.FnItem, path string, par
 			// Calls into system crates; from_raw_* on a parameter is
 			// reported once, as a forging wrapper (WIO003).
 			last := callee[strings.LastIndex(callee, ":")+1:]
-			if rule == nil || !systemCrateCall(effects.Canonical(callee), rule) || notIO[effects.Canonical(callee)] || forgers[last] {
+			if rule == nil || !systemCrateCall(model.Canonical(callee), rule) || notIO[model.Canonical(callee)] || forgers[last] {
 				continue
 			}
 			reported[name] = true
+			line := c.p.Crate.Fset.Position(cur.Pos(call.Pos())).Line
+			c.cur = nil // the finding is at the function's name
 			c.report("WIO001", fn.Name.Pos(), path, "public safe function %s takes raw handle `%s: %s` and passes it to %s (line %d)",
-				fn.Name.Name, name, short(params[name]), effects.Canonical(callee), c.r.Crate.Fset.Position(call.Pos()).Line)
+				fn.Name.Name, name, short(params[name]), model.Canonical(callee), line)
+			c.cur = cur
 		}
 		return true
 	})
@@ -320,7 +314,7 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, imp
 			if !ok || tb.Path == nil || tb.Maybe {
 				continue
 			}
-			t := effects.Canonical(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)
+			t := model.Canonical(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)
 			if rawTraits[t] && !boundedParams[what+": "+short(t)] {
 				bounded = append(bounded, what+": "+short(t))
 				boundedParams[what+": "+short(t)] = true
@@ -374,7 +368,7 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, imp
 			}
 		}
 	}
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, _ *program.Cursor) bool {
 		if m, ok := n.(*syntax.MethodCallExpr); ok && strings.HasPrefix(m.Name.Name, "as_raw_") || ok && strings.HasPrefix(m.Name.Name, "into_raw_") {
 			uses = true
 		}
@@ -388,43 +382,35 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, imp
 }
 
 // forging is WIO003 and WIO004: from_raw_* calls.
-func (c *checker) forging(s *resolve.Scope, fn *syntax.FnItem, path string, params map[string]string, safe bool) {
-	var visit func(n syntax.Node, inUnsafe bool)
-	visit = func(root syntax.Node, inUnsafe bool) {
-		syntax.Inspect(root, func(n syntax.Node) bool {
-			if b, ok := n.(*syntax.BlockExpr); ok && b.Unsafe && !inUnsafe && n != root {
-				visit(b, true)
-				return false
-			}
-			call, ok := n.(*syntax.CallExpr)
-			if !ok || len(call.Args) != 1 {
-				return true
-			}
-			pe, ok := call.Fun.(*syntax.PathExpr)
-			if !ok || len(pe.Path.Segments) == 0 {
-				return true
-			}
-			name := pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name
-			if !forgers[name] {
-				return true
-			}
-			arg := call.Args[0]
-			if lit, ok := intLiteral(arg); ok {
-				what := "descriptor " + lit
-				if lit == "0" || lit == "1" || lit == "2" {
-					what = "standard stream " + lit
-				}
-				c.report("WIO004", call.Pos(), path, "%s(%s) forges an I/O object from the %s", name, lit, what)
-				return true
-			}
-			if safe && inUnsafe && derivesFromInput(arg, params) {
-				c.report("WIO003", call.Pos(), path, "safe function %s calls %s on a value from its %s without taking ownership in its signature",
-					fn.Name.Name, name, inputKind(arg, params))
-			}
+func (c *checker) forging(fn *syntax.FnItem, path string, params map[string]string, safe bool) {
+	c.inspect(func(n syntax.Node, cur *program.Cursor) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) != 1 {
 			return true
-		})
-	}
-	visit(fn.Body, false)
+		}
+		pe, ok := call.Fun.(*syntax.PathExpr)
+		if !ok || len(pe.Path.Segments) == 0 {
+			return true
+		}
+		name := pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name
+		if !forgers[name] {
+			return true
+		}
+		arg := call.Args[0]
+		if lit, ok := intLiteral(arg); ok {
+			what := "descriptor " + lit
+			if lit == "0" || lit == "1" || lit == "2" {
+				what = "standard stream " + lit
+			}
+			c.report("WIO004", call.Pos(), path, "%s(%s) forges an I/O object from the %s", name, lit, what)
+			return true
+		}
+		if safe && cur.InUnsafe() && derivesFromInput(arg, params) {
+			c.report("WIO003", call.Pos(), path, "safe function %s calls %s on a value from its %s without taking ownership in its signature",
+				fn.Name.Name, name, inputKind(arg, params))
+		}
+		return true
+	})
 }
 
 // peel strips parentheses and casts, which do not change which handle
@@ -501,9 +487,9 @@ func borrowsRaw(x syntax.Expr) (owner string, ok bool) {
 
 // escapes is WIO005: the raw handle of a local owner returned, stored in
 // a struct literal, or used after drop(owner).
-func (c *checker) escapes(fn *syntax.FnItem, path string, params map[string]string) {
+func (c *checker) escapes(fn *syntax.FnItem, path string) {
 	locals := map[string]bool{} // let-bound owners, dropped at the end of the function
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, _ *program.Cursor) bool {
 		if ls, ok := n.(*syntax.LetStmt); ok {
 			if ip, ok := ls.Pat.(*syntax.IdentPat); ok && ls.Init != nil {
 				if _, isRaw := borrowsRaw(ls.Init); !isRaw {
@@ -529,7 +515,7 @@ func (c *checker) escapes(fn *syntax.FnItem, path string, params map[string]stri
 			report(es.X, "is returned")
 		}
 	}
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, _ *program.Cursor) bool {
 		switch e := n.(type) {
 		case *syntax.ReturnExpr:
 			if e.X != nil {
@@ -552,7 +538,7 @@ func (c *checker) escapes(fn *syntax.FnItem, path string, params map[string]stri
 // useAfterDrop finds "let fd = owner.as_raw_fd(); ... drop(owner); ...
 // use of fd" within one block.
 func (c *checker) useAfterDrop(fn *syntax.FnItem, path string) {
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, cur *program.Cursor) bool {
 		b, ok := n.(*syntax.BlockExpr)
 		if !ok {
 			return true
@@ -576,7 +562,7 @@ func (c *checker) useAfterDrop(fn *syntax.FnItem, path string) {
 					}
 				}
 			}
-			syntax.Inspect(st, func(m syntax.Node) bool {
+			cur.Inspect(st, func(m syntax.Node) bool {
 				pe, ok := m.(*syntax.PathExpr)
 				if !ok || len(pe.Path.Segments) != 1 {
 					return true
@@ -601,9 +587,9 @@ var closers = map[string]bool{
 }
 
 // closeOrLeak is WIO006.
-func (c *checker) closeOrLeak(s *resolve.Scope, fn *syntax.FnItem, path string) {
+func (c *checker) closeOrLeak(fn *syntax.FnItem, path string) {
 	forgotten := map[string]bool{}
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, _ *program.Cursor) bool {
 		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) == 1 {
 			if pe, ok := call.Fun.(*syntax.PathExpr); ok && len(pe.Path.Segments) > 0 &&
 				pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name == "forget" {
@@ -612,15 +598,15 @@ func (c *checker) closeOrLeak(s *resolve.Scope, fn *syntax.FnItem, path string) 
 		}
 		return true
 	})
-	syntax.Inspect(fn.Body, func(n syntax.Node) bool {
+	c.inspect(func(n syntax.Node, cur *program.Cursor) bool {
 		switch e := n.(type) {
 		case *syntax.CallExpr:
 			pe, ok := e.Fun.(*syntax.PathExpr)
 			if !ok || len(e.Args) != 1 {
 				return true
 			}
-			res := c.r.ResolvePath(s, pe.Path, resolve.ValueNS)
-			if res.Def != nil || !closers[effects.Canonical(res.Path)] {
+			res := c.r.ResolvePath(cur.Scope(), pe.Path, resolve.ValueNS)
+			if res.Def != nil || !closers[model.Canonical(res.Path)] {
 				return true
 			}
 			if owner, ok := borrowsRaw(e.Args[0]); ok && !forgotten[owner] {
@@ -629,7 +615,7 @@ func (c *checker) closeOrLeak(s *resolve.Scope, fn *syntax.FnItem, path string) 
 					who = "`" + owner + "`"
 				}
 				c.report("WIO006", e.Pos(), path, "%s: %s closes the raw handle of %s, which still owns it and closes it again when dropped",
-					fn.Name.Name, effects.Canonical(res.Path), who)
+					fn.Name.Name, model.Canonical(res.Path), who)
 			}
 		case *syntax.ExprStmt:
 			if m, ok := e.X.(*syntax.MethodCallExpr); ok && e.Semi && strings.HasPrefix(m.Name.Name, "into_raw_") {
@@ -671,26 +657,24 @@ var safeTraits = map[string]bool{
 	"std::os::fd::AsFd": true, "std::os::windows::io::AsSocket": true, "std::os::windows::io::AsHandle": true,
 }
 
-// Adopt computes the adoption summary of a resolved target.
-func Adopt(r *resolve.Resolver) Adoption {
+// Adopt computes the adoption summary of a lowered target.
+func Adopt(p *program.Program) Adoption {
+	r := p.R
 	var a Adoption
 	asFd, asRaw := map[string]bool{}, map[string]bool{}
 	fromOwned := map[string]bool{}
-	visitFn := func(s *resolve.Scope, fn *syntax.FnItem, self string, public bool) {
-		if !public || fn.Sig.Unsafe {
-			return
+	for _, f := range p.Funcs {
+		fn := f.Item
+		if fn == nil || !f.Public || fn.Sig.Unsafe || f.Trait != "" {
+			continue
 		}
-		scope := s
-		if self != "" {
-			scope = r.NewBlockScope(s, self, nil)
-			scope.SelfType = self
-		}
+		scope := f.Scope
 		rawP, safeP, rawB := false, false, false
-		for _, p := range fn.Sig.Params {
-			if p.Type == nil {
+		for _, prm := range fn.Sig.Params {
+			if prm.Type == nil {
 				continue
 			}
-			t := effects.Canonical(r.TypePath(scope, p.Type))
+			t := model.Canonical(r.TypePath(scope, prm.Type))
 			rawP = rawP || rawHandleTypes[t]
 			safeP = safeP || safeHandleTypes[t] || safeTraits[t]
 		}
@@ -698,7 +682,7 @@ func Adopt(r *resolve.Resolver) Adoption {
 			for _, gp := range g.Params {
 				for _, b := range gp.Bounds {
 					if tb, ok := b.(*syntax.TraitBound); ok && tb.Path != nil {
-						t := effects.Canonical(r.ResolvePath(scope, tb.Path, resolve.TypeNS).Path)
+						t := model.Canonical(r.ResolvePath(scope, tb.Path, resolve.TypeNS).Path)
 						rawB = rawB || rawTraits[t]
 						safeP = safeP || safeTraits[t]
 					}
@@ -715,7 +699,7 @@ func Adopt(r *resolve.Resolver) Adoption {
 			a.RawBounds++
 		}
 		if fn.Sig.Ret != nil {
-			t := effects.Canonical(r.TypePath(scope, fn.Sig.Ret))
+			t := model.Canonical(r.TypePath(scope, fn.Sig.Ret))
 			if rawHandleTypes[t] {
 				a.RawReturns++
 			}
@@ -724,33 +708,24 @@ func Adopt(r *resolve.Resolver) Adoption {
 			}
 		}
 	}
-	for _, s := range r.Scopes {
-		public := resolve.ModulePublic(s)
-		for _, it := range s.Items {
-			switch it := it.(type) {
-			case *syntax.FnItem:
-				path := s.Path + "::" + it.Name.Name
-				visitFn(s, it, "", public && resolve.IsPub(it.Vis) || r.PubReexports[path])
-			case *syntax.ImplItem:
-				self := r.RegisterImpl(s, it)
-				if it.Trait != nil && self != "" {
-					t := effects.Canonical(r.ResolvePath(s, it.Trait, resolve.TypeNS).Path)
-					switch {
-					case safeTraits[t]:
-						asFd[self] = true
-					case rawTraits[t] && strings.Contains(t, "AsRaw"):
-						asRaw[self] = true
-					case t == "std::convert::From":
-						if arg := traitTypeArg(it.Trait); arg != nil && safeHandleTypes[effects.Canonical(r.TypePath(s, arg))] {
-							fromOwned[self] = true
-						}
-					}
-				}
-				for _, ai := range r.AssocItems(it) {
-					if fn, ok := ai.(*syntax.FnItem); ok && it.Trait == nil {
-						visitFn(s, fn, self, (public || r.PubReexports[self]) && resolve.IsPub(fn.Vis))
-					}
-				}
+	for _, d := range p.Items {
+		it, ok := d.Item.(*syntax.ImplItem)
+		if !ok || it.Trait == nil {
+			continue
+		}
+		self := r.RegisterImpl(d.Scope, it)
+		if self == "" {
+			continue
+		}
+		t := model.Canonical(r.ResolvePath(d.Scope, it.Trait, resolve.TypeNS).Path)
+		switch {
+		case safeTraits[t]:
+			asFd[self] = true
+		case rawTraits[t] && strings.Contains(t, "AsRaw"):
+			asRaw[self] = true
+		case t == "std::convert::From":
+			if arg := traitTypeArg(it.Trait); arg != nil && safeHandleTypes[model.Canonical(r.TypePath(d.Scope, arg))] {
+				fromOwned[self] = true
 			}
 		}
 	}

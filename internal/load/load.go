@@ -2,9 +2,13 @@
 // targets (library, binaries, build script, ...) and, for each target, the
 // module tree (mod x; -> x.rs or x/mod.rs, #[path], inline modules), with
 // every file parsed and cfg/cfg_attr evaluated for the chosen target and
-// features. Crates are untrusted: unreadable or malformed files, #[path]
-// attributes that escape the crate, module cycles and symlink loops become
-// Problems naming the file and position, and loading goes on.
+// features. Conditions are three-valued: what the build script may set
+// (cargo:rustc-cfg=...) and, under "--target all", every target option
+// are unknown, and code under an unknown condition is kept with that
+// condition (Crate.Conds). Crates are untrusted: unreadable or malformed
+// files, #[path] attributes that escape the crate, module cycles and
+// symlink loops become Problems naming the file and position, and
+// loading goes on.
 package load
 
 import (
@@ -16,6 +20,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wardenrs/warden/internal/buildcfg"
 	"github.com/wardenrs/warden/internal/cfg"
 	"github.com/wardenrs/warden/internal/manifest"
 	"github.com/wardenrs/warden/internal/source"
@@ -30,6 +35,15 @@ type Options struct {
 	NoDefaultFeatures bool
 	Tests             bool // include cfg(test) code and test targets
 	Examples          bool // include example targets
+	Benches           bool // include bench targets
+	// LibOnly loads the library and the build script only: what cargo
+	// builds of a dependency.
+	LibOnly bool
+	// AnyFeatures leaves every feature that is not enabled unknown, so
+	// that code for every feature combination is analysed, each part
+	// under its condition (and every target regardless of its
+	// required-features).
+	AnyFeatures bool
 }
 
 // DefaultTarget is the target triple used when none is given.
@@ -41,17 +55,35 @@ type Crate struct {
 	Name     string // crate name as used in paths (dashes become underscores)
 	Dir      string
 	Fset     *syntax.FileSet
+	// Cfg is the configuration of the crate's targets: the build
+	// script's cfgs are unknown in it (see BuildCfgs). The build script
+	// itself is compiled without them (Target.Cfg).
 	Cfg      *cfg.Config
 	Features *manifest.FeatureSet
 	Targets  []*Target
 	Problems []Problem
+	// BuildCfgs are the cfgs the build script may set, as Rust would
+	// write them (openssl, osslconf = "OPENSSL_NO_SSL3", or
+	// version = * when any value may be set); code under them is
+	// analysed with its condition.
+	BuildCfgs []string
+	// Conds holds the condition of every item, module and statement
+	// whose cfg is neither true nor false (nil everywhere else). Keys
+	// are *syntax.Item values and *Module values.
+	Conds map[any]cfg.Expr
 }
+
+// Cond returns the condition recorded for an item, a module or a
+// statement (nil when it is certain).
+func (c *Crate) Cond(n any) cfg.Expr { return c.Conds[n] }
 
 // Target is one compilation target and its module tree.
 type Target struct {
 	Kind manifest.TargetKind
 	Name string
 	Root *Module
+	// Cfg is the configuration the target is compiled with.
+	Cfg *cfg.Config
 
 	loader *loader
 }
@@ -60,20 +92,22 @@ type Target struct {
 // source as written (a "mod x;" produced by a macro such as tokio's
 // cfg_net! { pub mod net; }) and adds it to parent's children. It
 // returns nil if the module cannot be loaded (the problem is recorded).
-func (t *Target) LoadModule(parent *Module, mod *syntax.ModItem) *Module {
+func (t *Target) LoadModule(parent *Module, mod *syntax.ModItem) []*Module {
 	if t.loader == nil {
 		return nil
 	}
-	child := t.loader.loadChild(parent, mod)
-	if child != nil {
-		parent.Children = append(parent.Children, child)
-	}
-	return child
+	children := t.loader.loadChildren(parent, mod)
+	parent.Children = append(parent.Children, children...)
+	return children
 }
 
 // Module is one module of a target.
 type Module struct {
-	Name     string   // "" for the crate root
+	Name string // "" for the crate root
+	// Cond is the module's own condition when it is unknown (a
+	// #[cfg] on its declaration or its #![cfg], or the #[cfg_attr(..,
+	// path = ..)] alternative it was loaded from); nil when certain.
+	Cond     cfg.Expr
 	Path     []string // names from the crate root
 	Parent   *Module
 	File     *syntax.File // file holding the module's items
@@ -92,7 +126,14 @@ type Problem struct {
 	Kind string // "read", "syntax", "path-escape", "module-not-found", "module-cycle", "cfg", "manifest"
 	Pos  syntax.Position
 	Msg  string
+	// Blind marks problems that leave code unseen (an unreadable or
+	// missing module file, a module outside the crate, code the parser
+	// skipped): they are blind spots of the analysis.
+	Blind bool
 }
+
+// blindKinds are the problem kinds that leave code unanalysed.
+var blindKinds = map[string]bool{"read": true, "syntax": true, "path-escape": true, "module-not-found": true}
 
 func (p Problem) String() string {
 	if p.Pos.Filename == "" {
@@ -130,6 +171,9 @@ func Load(ctx context.Context, dir string, opt Options) (*Crate, error) {
 		return nil, err
 	}
 	conf.Test = opt.Tests
+	if opt.AnyFeatures {
+		conf.Maybe = &cfg.Maybe{AnyFeature: true}
+	}
 	c := &Crate{
 		Manifest: m,
 		Name:     strings.ReplaceAll(m.Name, "-", "_"),
@@ -137,18 +181,28 @@ func Load(ctx context.Context, dir string, opt Options) (*Crate, error) {
 		Fset:     syntax.NewFileSet(),
 		Cfg:      conf,
 		Features: fs,
+		Conds:    map[any]cfg.Expr{},
 	}
 	for _, w := range m.Warnings {
 		c.Problems = append(c.Problems, Problem{Kind: "manifest", Pos: syntax.Position{Filename: filepath.Join(abs, "Cargo.toml")}, Msg: w})
 	}
+	if m.Lib != nil {
+		c.Name = m.Lib.Name
+	}
+	// The build script first: the cfgs it may set are unknown in every
+	// other target, so code behind them is analysed rather than dropped.
+	if m.BuildScript != nil {
+		if t := c.loadTarget(ctx, m.BuildScript, conf); t != nil {
+			c.Targets = append(c.Targets, t)
+			c.assumeBuildCfgs(t)
+		}
+	}
 	var targets []*manifest.Target
 	if m.Lib != nil {
 		targets = append(targets, m.Lib)
-		c.Name = m.Lib.Name
 	}
-	targets = append(targets, m.Bins...)
-	if m.BuildScript != nil {
-		targets = append(targets, m.BuildScript)
+	if !opt.LibOnly || m.Lib == nil {
+		targets = append(targets, m.Bins...)
 	}
 	if opt.Examples {
 		targets = append(targets, m.Examples...)
@@ -156,18 +210,25 @@ func Load(ctx context.Context, dir string, opt Options) (*Crate, error) {
 	if opt.Tests {
 		targets = append(targets, m.Tests...)
 	}
+	if opt.Benches {
+		targets = append(targets, m.Benches...)
+	}
+	var loaded []*Target
 	for _, t := range targets {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !featuresEnabled(t.RequiredFeatures, fs) {
+		if !opt.AnyFeatures && !featuresEnabled(t.RequiredFeatures, fs) {
 			continue
 		}
-		l := &loader{crate: c, ctx: ctx, seen: map[string]bool{}}
-		root := l.loadRoot(t)
-		if root != nil {
-			c.Targets = append(c.Targets, &Target{Kind: t.Kind, Name: t.Name, Root: root, loader: l})
+		if lt := c.loadTarget(ctx, t, c.Cfg); lt != nil {
+			loaded = append(loaded, lt)
 		}
+	}
+	// Report order: library, binaries, ..., then the build script.
+	c.Targets = append(loaded, c.Targets...)
+	for i := range c.Problems {
+		c.Problems[i].Blind = blindKinds[c.Problems[i].Kind]
 	}
 	sort.SliceStable(c.Problems, func(i, j int) bool {
 		a, b := c.Problems[i].Pos, c.Problems[j].Pos
@@ -177,6 +238,48 @@ func Load(ctx context.Context, dir string, opt Options) (*Crate, error) {
 		return a.Offset < b.Offset
 	})
 	return c, nil
+}
+
+// loadTarget loads one target's module tree under conf.
+func (c *Crate) loadTarget(ctx context.Context, t *manifest.Target, conf *cfg.Config) *Target {
+	l := &loader{crate: c, conf: conf, ctx: ctx, seen: map[string]bool{}}
+	root := l.loadRoot(t)
+	if root == nil {
+		return nil
+	}
+	return &Target{Kind: t.Kind, Name: t.Name, Root: root, Cfg: conf, loader: l}
+}
+
+// assumeBuildCfgs reads the cfgs the build script may print and makes
+// them unknown in the crate's configuration.
+func (c *Crate) assumeBuildCfgs(t *Target) {
+	var files []*syntax.File
+	seen := map[*syntax.File]bool{}
+	t.Root.Walk(func(m *Module) {
+		if m.File != nil && !seen[m.File] {
+			seen[m.File] = true
+			files = append(files, m.File)
+		}
+	})
+	found := buildcfg.Find(c.Fset, files)
+	if len(found) == 0 {
+		return
+	}
+	conf := *c.Cfg
+	maybe := cfg.Maybe{}
+	if c.Cfg.Maybe != nil {
+		maybe.AnyFeature = c.Cfg.Maybe.AnyFeature
+	}
+	conf.Maybe = &maybe
+	have := map[string]bool{}
+	for _, b := range found {
+		conf.Maybe.AddBuildCfg(b.Name, b.Value, b.HasValue, b.AnyName, b.AnyValue)
+		if text := b.String(); !have[text] {
+			have[text] = true
+			c.BuildCfgs = append(c.BuildCfgs, text)
+		}
+	}
+	c.Cfg = &conf
 }
 
 func featuresEnabled(required []string, fs *manifest.FeatureSet) bool {
@@ -190,8 +293,12 @@ func featuresEnabled(required []string, fs *manifest.FeatureSet) bool {
 
 type loader struct {
 	crate *Crate
-	ctx   context.Context
-	seen  map[string]bool // files already loaded in this target (cycle guard)
+	conf  *cfg.Config
+	// raw keeps the attributes of mod items as written, before cfg_attr
+	// expansion, for modules whose file depends on an unknown cfg_attr.
+	raw  map[*syntax.ModItem][]*syntax.Attr
+	ctx  context.Context
+	seen map[string]bool // files already loaded in this target (cycle guard)
 }
 
 func (l *loader) problem(kind string, pos syntax.Position, format string, args ...any) {
@@ -264,14 +371,22 @@ func (l *loader) loadRoot(t *manifest.Target) *Module {
 // fill applies cfg to a module's attributes and items and loads its
 // child modules.
 func (l *loader) fill(m *Module, inner []*syntax.Attr, items []syntax.Item) {
-	conf, fset := l.crate.Cfg, l.crate.Fset
+	conf, fset := l.conf, l.crate.Fset
 	attrs, errs := conf.ExpandCfgAttr(fset, inner)
 	l.cfgErrors(errs)
 	m.Attrs = attrs
-	if ok, err := conf.Enabled(fset, attrs); err != nil {
+	t, cond, err := conf.Condition(fset, attrs)
+	if err != nil {
 		l.cfgErrors([]error{err})
-	} else if !ok {
+	}
+	switch t {
+	case cfg.False:
 		return // #![cfg(...)] disables the whole module
+	case cfg.Unknown:
+		m.Cond = cfg.And(m.Cond, cond)
+	}
+	if m.Cond != nil {
+		l.crate.Conds[m] = m.Cond
 	}
 	for _, it := range items {
 		if l.ctx.Err() != nil {
@@ -282,23 +397,30 @@ func (l *loader) fill(m *Module, inner []*syntax.Attr, items []syntax.Item) {
 		}
 		m.Items = append(m.Items, it)
 		if mod, ok := it.(*syntax.ModItem); ok {
-			if child := l.loadChild(m, mod); child != nil {
-				m.Children = append(m.Children, child)
-			}
+			m.Children = append(m.Children, l.loadChildren(m, mod)...)
 		}
 	}
 }
 
-// enabled expands an item's cfg_attr attributes in place and evaluates
-// its cfg attributes.
+// enabled expands an item's cfg_attr attributes in place, evaluates its
+// cfg attributes and records an unknown condition.
 func (l *loader) enabled(it syntax.Item) bool {
-	return Enabled(l.crate.Cfg, l.crate.Fset, it, l.cfgErrors)
+	if mod, ok := it.(*syntax.ModItem); ok && !mod.Inline && (l.conf.AllTargets || l.conf.Maybe != nil) {
+		if l.raw == nil {
+			l.raw = map[*syntax.ModItem][]*syntax.Attr{}
+		}
+		l.raw[mod] = mod.Attrs
+	}
+	return Enabled(l.conf, l.crate.Fset, it, l.crate.Conds, l.cfgErrors)
 }
 
 // Enabled expands the cfg_attr attributes of an item in place and reports
-// whether its cfg attributes hold. Malformed predicates are reported
-// through report and count as true, so the code is still audited.
-func Enabled(conf *cfg.Config, fset *syntax.FileSet, it syntax.Item, report func([]error)) bool {
+// whether it may be compiled: its cfg attributes hold, or depend on
+// options that are unknown, in which case the residual condition is
+// recorded in conds (when conds is not nil). Malformed predicates are
+// reported through report and count as true, so the code is still
+// audited.
+func Enabled(conf *cfg.Config, fset *syntax.FileSet, it syntax.Item, conds map[any]cfg.Expr, report func([]error)) bool {
 	base := itemBase(it)
 	if base == nil {
 		return true
@@ -308,16 +430,48 @@ func Enabled(conf *cfg.Config, fset *syntax.FileSet, it syntax.Item, report func
 		report(errs)
 	}
 	base.Attrs = attrs
-	ok, err := conf.Enabled(fset, attrs)
+	if !conf.Test && isTestItem(attrs) {
+		return false // #[test] functions exist only in test builds
+	}
+	t, cond, err := conf.Condition(fset, attrs)
 	if err != nil && report != nil {
 		report([]error{err})
 	}
-	return ok || err != nil
+	if t == cfg.Unknown && conds != nil {
+		conds[it] = cond
+	}
+	return t != cfg.False || err != nil
 }
 
+// isTestItem reports whether attrs mark a test or benchmark function
+// (#[test], #[bench], #[tokio::test]).
+func isTestItem(attrs []*syntax.Attr) bool {
+	for _, a := range attrs {
+		if a.Doc != "" {
+			continue
+		}
+		if n := a.Name(); n == "test" || n == "bench" || strings.HasSuffix(n, "::test") {
+			return true
+		}
+	}
+	return false
+}
+
+// cfgErrors records malformed cfg predicates at their position.
 func (l *loader) cfgErrors(errs []error) {
 	for _, err := range errs {
-		l.problem("cfg", syntax.Position{}, "%v", err)
+		var pos syntax.Position
+		var se *syntax.Error
+		msg := err.Error()
+		if errors.As(err, &se) {
+			pos, msg = se.Pos, se.Msg
+		}
+		// errors.Join of several: report each.
+		if j, ok := err.(interface{ Unwrap() []error }); ok && se == nil {
+			l.cfgErrors(j.Unwrap())
+			continue
+		}
+		l.problem("cfg", pos, "%s", msg)
 	}
 }
 
@@ -380,16 +534,90 @@ func pathAttr(fset *syntax.FileSet, attrs []*syntax.Attr) (string, bool) {
 	return "", false
 }
 
-func (l *loader) loadChild(parent *Module, mod *syntax.ModItem) *Module {
+// loadChildren loads the module a mod item declares: one module, or one
+// per #[cfg_attr(p, path = "..")] alternative whose condition is unknown
+// (#[cfg_attr(unix, path = "unix.rs")] #[cfg_attr(windows, path =
+// "windows.rs")] mod sys; under "--target all"), each with its condition.
+func (l *loader) loadChildren(parent *Module, mod *syntax.ModItem) []*Module {
+	cond := l.crate.Conds[syntax.Item(mod)]
+	alts := l.pathAlternatives(mod)
+	if alts == nil {
+		v, ok := pathAttr(l.crate.Fset, mod.Attrs)
+		if child := l.loadChild(parent, mod, v, ok, cond); child != nil {
+			return []*Module{child}
+		}
+		return nil
+	}
+	var out []*Module
+	for _, a := range alts {
+		if child := l.loadChild(parent, mod, a.path, a.hasPath, cfg.And(cond, a.cond)); child != nil {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+// pathAlt is one way a module declaration may be loaded.
+type pathAlt struct {
+	cond    cfg.Expr
+	path    string
+	hasPath bool
+}
+
+// pathAlternatives returns the alternatives of a mod item whose path
+// depends on a cfg_attr with an unknown predicate, or nil when there is
+// one way only. mod.Attrs already holds the cfg_attr expansion; the
+// predicates are read again from the attributes as written (l.raw).
+func (l *loader) pathAlternatives(mod *syntax.ModItem) []pathAlt {
+	if !l.conf.AllTargets && l.conf.Maybe == nil {
+		return nil
+	}
+	fset := l.crate.Fset
+	var alts []pathAlt
+	var open []cfg.Expr
+	raw := l.raw[mod]
+	for _, a := range raw {
+		if a.Doc != "" || a.Name() != "cfg_attr" {
+			continue
+		}
+		pred, attrs, err := cfg.CfgAttrParts(fset, a)
+		if err != nil {
+			continue
+		}
+		t, cond := l.conf.Partial(pred)
+		if t != cfg.Unknown {
+			continue
+		}
+		if v, ok := pathAttr(fset, attrs); ok {
+			alts = append(alts, pathAlt{cond: cond, path: v, hasPath: true})
+			open = append(open, cond)
+		}
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	// Without any of those predicates, the declaration's own #[path] (if
+	// any) or the default file applies.
+	v, ok := pathAttr(fset, raw)
+	var none cfg.Expr
+	if len(open) == 1 {
+		none = &cfg.Not{X: open[0]}
+	} else {
+		none = &cfg.Not{X: &cfg.Any{List: open}}
+	}
+	return append(alts, pathAlt{cond: none, path: v, hasPath: ok})
+}
+
+func (l *loader) loadChild(parent *Module, mod *syntax.ModItem, pathValue string, hasPath bool, cond cfg.Expr) *Module {
 	fset := l.crate.Fset
 	child := &Module{
 		Name:   mod.Name.Name,
 		Parent: parent,
 		Path:   append(append([]string(nil), parent.Path...), mod.Name.Name),
 		Decl:   mod,
+		Cond:   cond,
 	}
 	declPos := fset.Position(mod.Pos())
-	pathValue, hasPath := pathAttr(fset, mod.Attrs)
 	if mod.Inline {
 		child.File = parent.File
 		if hasPath {

@@ -4,14 +4,17 @@
 // extern crate aliases), and resolves paths to canonical paths such as
 // std::fs::File::open or mycrate::net::Client::connect, through type
 // aliases, impl blocks, the extern prelude (std, core, alloc and the
-// crate's dependencies) and the std prelude. It also registers the
-// crate's macro_rules! macros for expansion.
+// crate's dependencies) and the std prelude.
+//
+// It is a name engine, driven by internal/program: the program stage
+// expands macros and decides which items exist, then declares modules
+// and items here (AddModule, Define), and calls Finish once every item is
+// known, which resolves the imports and registers impl blocks.
 package resolve
 
 import (
 	"strings"
 
-	"github.com/wardenrs/warden/internal/expand"
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/syntax"
 )
@@ -62,7 +65,8 @@ type Def struct {
 	SelfType string
 	// Trait is, for functions of trait impls, the trait's canonical path.
 	Trait string
-	Macro *expand.Macro // for DefMacro
+	// Impl is, for associated functions, the impl or trait block.
+	Impl syntax.Item
 }
 
 // Binding is what a name means: a local definition or an external path.
@@ -95,11 +99,9 @@ type Scope struct {
 	// bodies (set on the block scopes the analysis creates).
 	SelfType string
 
-	// Items are the module's items with item-position macro invocations
-	// replaced by what they expand to (module scopes only).
+	// Items are the module's items after macro expansion, in order
+	// (module scopes only; set by Define).
 	Items []syntax.Item
-	// Expanded are the items that came from macro expansions.
-	Expanded []ExpandedItem
 
 	names   [numNS]map[string]Binding
 	globs   []glob
@@ -116,21 +118,27 @@ type glob struct {
 
 // useDecl is one leaf of a use tree, waiting to be resolved.
 type useDecl struct {
-	scope  *Scope
-	segs   []string
-	global bool
-	name   string // binding name; "" for globs; "_" for underscore imports
-	glob   bool
-	pub    bool
-	pos    syntax.Pos
+	scope   *Scope
+	segs    []string
+	global  bool
+	name    string // binding name; "" for globs; "_" for underscore imports
+	glob    bool
+	pub     bool
+	pos     syntax.Pos
+	item    *syntax.UseItem
+	written string
 }
 
 // Import records a resolved use leaf, for the import analysis.
 type Import struct {
 	Scope *Scope
 	Path  string // canonical path of what was imported
-	Pos   syntax.Pos
-	Glob  bool
+	// Written is the leaf as written, with its prefix: std::net::self,
+	// std::os::windows::io::*, std::os::windows::raw::SOCKET as StdSocket.
+	Written string
+	Item    *syntax.UseItem
+	Pos     syntax.Pos
+	Glob    bool
 }
 
 // Resolver holds the scopes of one target of a crate.
@@ -150,43 +158,48 @@ type Resolver struct {
 	MethodsByName map[string][]*Def
 	// Types maps the canonical path of each local struct, enum, union and
 	// type alias to its definition.
-	Types map[string]*Def
-	// Macros holds the crate's macro_rules! macros by name.
-	Macros  map[string]*Def
+	Types   map[string]*Def
 	Imports []Import
 	// Unresolved lists use paths that could not be resolved.
 	Unresolved []Import
 	// Scopes lists every module scope, in module tree order.
 	Scopes []*Scope
 
-	// KnownExternal, if set, reports whether an external path is known
-	// (for example to the capability model); when several glob imports
-	// from other crates could provide a name, the known one wins.
-	KnownExternal func(path string) bool
+	env Env
 	// PubReexports holds the canonical paths of local items re-exported
 	// by a pub use from a public module: they are public API too.
 	PubReexports map[string]bool
 
-	budget         *expand.Budget
-	unexpandedSeen map[string]bool
 	// gen numbers lookups through glob imports, so that each lookup
 	// visits a module at most once (glob cycles and diamonds stay linear).
 	gen uint64
 	// sealed is set once every import is resolved: lookups can then be
 	// memoized.
 	sealed bool
-	// macroDepth caches MacroDepth.
-	macroDepth int
-	// assoc memoizes AssocItems; implSelf memoizes RegisterImpl.
-	assoc    map[syntax.Item][]syntax.Item
+	// implSelf memoizes RegisterImpl.
 	implSelf map[*syntax.ImplItem]string
 }
 
-// New builds the scopes of one target. crateName is the name the
+// Env is what the resolver needs from the stage that drives it.
+type Env struct {
+	// KnownExternal, if set, reports whether an external path is known
+	// (for example to the capability model); when several glob imports
+	// from other crates could provide a name, the known one wins.
+	KnownExternal func(path string) bool
+	// Assoc returns the items of an impl or trait block after macro
+	// expansion and cfg (nil: the items as written).
+	Assoc func(owner syntax.Item) []syntax.Item
+	// DollarCrate names the crate a $crate token at pos stands for: the
+	// crate that defines the macro whose expansion holds it ("" for this
+	// crate).
+	DollarCrate func(pos syntax.Pos) string
+}
+
+// New prepares the scopes of one target: the crate root's scope, the
+// extern prelude (std, core, alloc, the manifest's dependencies and, for
+// binaries and tests, the package's library). crateName is the name the
 // target's items get in canonical paths.
-// known, if not nil, tells which external paths are known (see
-// KnownExternal).
-func New(c *load.Crate, t *load.Target, crateName string, known func(string) bool) *Resolver {
+func New(c *load.Crate, t *load.Target, crateName string, env Env) *Resolver {
 	r := &Resolver{
 		Crate:         c,
 		Target:        t,
@@ -195,32 +208,77 @@ func New(c *load.Crate, t *load.Target, crateName string, known func(string) boo
 		Externs:       map[string]string{"std": "std", "core": "core", "alloc": "alloc"},
 		Methods:       map[string]map[string]*Def{},
 		MethodsByName: map[string][]*Def{},
-		Macros:        map[string]*Def{},
 		Types:         map[string]*Def{},
 		PubReexports:  map[string]bool{},
-		KnownExternal: known,
+		env:           env,
 	}
+	// A dependency's items are named by the extern name the crate uses
+	// (a renamed dependency keeps its rename: clap3::Command and
+	// clap4::Command are two versions of clap); linking maps the name to
+	// the package.
 	for _, d := range c.Manifest.Dependencies {
 		name := strings.ReplaceAll(d.Name, "-", "_")
-		pkg := d.Package
-		if pkg == "" {
-			pkg = d.Name
-		}
-		r.Externs[name] = strings.ReplaceAll(pkg, "-", "_")
+		r.Externs[name] = name
 	}
 	if t.Kind != "lib" && t.Kind != "proc-macro" && c.Manifest.Lib != nil {
 		// Binaries, examples and tests see the package's library.
 		r.Externs[c.Name] = c.Name
 	}
 	r.Root = r.newModuleScope(t.Root, nil, crateName)
-	r.collectMacros(r.Root)
-	r.collect(r.Root)
-	r.resolveImports()
 	return r
 }
 
+// AddModule declares the module m, a child of the module scope parent
+// declared by the item mod, and returns its scope.
+func (r *Resolver) AddModule(parent *Scope, m *load.Module, mod *syntax.ModItem) *Scope {
+	cs := r.newModuleScope(m, parent, parent.Path+"::"+m.Name)
+	d := &Def{Kind: DefMod, Name: m.Name, Path: cs.Path, Item: mod, Owner: parent, Scope: cs, Public: isPub(mod.Vis)}
+	parent.bind(TypeNS, m.Name, Binding{Def: d})
+	parent.Items = append(parent.Items, mod)
+	return cs
+}
+
+// Define adds an item of a module scope (after expansion) to the scope.
+func (r *Resolver) Define(s *Scope, it syntax.Item) {
+	s.Items = append(s.Items, it)
+	r.define(s, it, s.Path)
+}
+
+// Finish resolves every import, in rounds so that imports of imports
+// settle, then registers every impl block of the module scopes. Lookups
+// are memoized afterwards.
+func (r *Resolver) Finish() {
+	r.resolvePending(r.Scopes)
+	r.sealed = true
+	r.registerImpls()
+}
+
+// UseOf returns the path of a pending or resolved use declaration of
+// scope s (or an enclosing block scope) that binds name, as written:
+// macro invocations need it before imports are resolved. ok is false if
+// no use binds name.
+func (r *Resolver) UseOf(s *Scope, name string) (segs []string, global, ok bool) {
+	for sc := s; sc != nil; sc = sc.Parent {
+		for _, u := range sc.pending {
+			if !u.glob && u.name == name {
+				return u.segs, u.global, true
+			}
+		}
+		if b, found := sc.names[MacroNS][name]; found && b.Ext != "" {
+			return strings.Split(b.Ext, "::"), true, true
+		}
+		if sc.Module != nil {
+			break
+		}
+	}
+	return nil, false, false
+}
+
 func (r *Resolver) newModuleScope(m *load.Module, parent *Scope, path string) *Scope {
-	s := &Scope{Resolver: r, Module: m, Path: path, Super: parent, File: m.File}
+	s := &Scope{Resolver: r, Module: m, Path: path, Super: parent}
+	if m != nil {
+		s.File = m.File
+	}
 	s.ModScope = s
 	for i := range s.names {
 		s.names[i] = map[string]Binding{}
@@ -241,81 +299,26 @@ func (r *Resolver) NewBlockScope(outer *Scope, path string, items []syntax.Item)
 		r.define(s, it, path)
 	}
 	r.resolvePending([]*Scope{s})
+	for _, it := range items {
+		if im, ok := it.(*syntax.ImplItem); ok {
+			r.RegisterImpl(s, im)
+		}
+	}
 	return s
 }
 
-// collectMacros registers every macro_rules! definition of the target
-// (textual scoping is approximated by one crate-wide table; a later
-// definition of the same name replaces an earlier one).
-func (r *Resolver) collectMacros(s *Scope) {
-	var visit func(m *load.Module)
-	visit = func(m *load.Module) {
-		for _, it := range m.Items {
-			if mr, ok := it.(*syntax.MacroRulesItem); ok && !mr.Macro2 && mr.Body != nil {
-				r.addMacro(mr)
-			}
-		}
-		for _, c := range m.Children {
-			visit(c)
-		}
+// assocItems returns the items of an impl or trait block after expansion.
+func (r *Resolver) assocItems(owner syntax.Item) []syntax.Item {
+	if r.env.Assoc != nil {
+		return r.env.Assoc(owner)
 	}
-	visit(s.Module)
-}
-
-func (r *Resolver) addMacro(mr *syntax.MacroRulesItem) *Def {
-	m, err := expand.Compile(r.Crate.Fset, mr)
-	if err != nil {
-		r.Crate.Problems = append(r.Crate.Problems, load.Problem{Kind: "macro", Pos: r.Crate.Fset.Position(mr.Pos()), Msg: "macro_rules! " + mr.Name.Name + ": " + err.Error()})
-		return nil
+	switch it := owner.(type) {
+	case *syntax.ImplItem:
+		return it.Items
+	case *syntax.TraitItem:
+		return it.Items
 	}
-	d := &Def{Kind: DefMacro, Name: mr.Name.Name, Path: r.CrateName + "::" + mr.Name.Name, Item: mr, Macro: m}
-	r.Macros[mr.Name.Name] = d
-	return d
-}
-
-// AddMacro registers a macro defined by an expansion (macro-defining
-// macros) or in a function body.
-func (r *Resolver) AddMacro(mr *syntax.MacroRulesItem) *Def { return r.addMacro(mr) }
-
-// collect defines the items of a module scope and recurses into child
-// modules.
-func (r *Resolver) collect(s *Scope) {
-	children := map[*syntax.ModItem]*load.Module{}
-	for _, c := range s.Module.Children {
-		children[c.Decl] = c
-	}
-	s.Items = r.expandModuleMacros(s, s.Module.Items, "", 0, syntax.Span{}, 0)
-	for _, it := range s.Items {
-		if mod, ok := it.(*syntax.ModItem); ok {
-			child := children[mod]
-			if child == nil {
-				if !r.fromMacro(s, mod) {
-					continue // not loaded (missing file, escape): reported by load
-				}
-				// A module declared inside a macro invocation.
-				if child = r.Target.LoadModule(s.Module, mod); child == nil {
-					continue
-				}
-				r.collectMacros(&Scope{Module: child})
-			}
-			cs := r.newModuleScope(child, s, s.Path+"::"+mod.Name.Name)
-			d := &Def{Kind: DefMod, Name: mod.Name.Name, Path: cs.Path, Item: mod, Owner: s, Scope: cs, Public: isPub(mod.Vis)}
-			s.bind(TypeNS, mod.Name.Name, Binding{Def: d})
-			r.collect(cs)
-			continue
-		}
-		r.define(s, it, s.Path)
-	}
-}
-
-// fromMacro reports whether an item of s came from a macro expansion.
-func (r *Resolver) fromMacro(s *Scope, it syntax.Item) bool {
-	for _, e := range s.Expanded {
-		if e.Item == it {
-			return true
-		}
-	}
-	return false
+	return nil
 }
 
 func isPub(v *syntax.Visibility) bool { return v != nil && v.Kind == syntax.VisPub }
@@ -368,9 +371,10 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 		d.Scope = vs
 	case *syntax.TraitItem:
 		d := def(DefTrait, it.Name.Name, TypeNS)
-		for _, ai := range r.AssocItems(it) {
+		for _, ai := range r.assocItems(it) {
 			if fn, ok := ai.(*syntax.FnItem); ok {
-				r.addMethod(d.Path, "", fn, s, d.Public || isPub(fn.Vis))
+				m := r.addMethod(d.Path, "", fn, s, d.Public || isPub(fn.Vis))
+				m.Impl = it
 			}
 		}
 	case *syntax.TypeAliasItem:
@@ -412,32 +416,52 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 			}
 		}
 	case *syntax.MacroRulesItem:
-		if d := r.Macros[it.Name.Name]; d != nil && d.Item == it {
+		if s == r.Root && hasAttr(it.Attrs, "macro_export") {
+			// #[macro_export] puts the macro at the crate root's path scope.
+			d := &Def{Kind: DefMacro, Name: it.Name.Name, Path: r.CrateName + "::" + it.Name.Name, Item: it, Owner: s, Public: true}
 			s.bind(MacroNS, it.Name.Name, Binding{Def: d})
 		}
 	case *syntax.UseItem:
-		r.addUse(s, it.Tree, nil, false, isPub(it.Vis))
+		r.addUse(s, it, it.Tree, nil, nil, false, isPub(it.Vis))
 	case *syntax.ImplItem:
 		// Impl blocks are registered once every import is known (their
 		// self type may be imported): see registerImpls.
 	}
 }
 
-// addUse flattens a use tree into pending declarations.
-func (r *Resolver) addUse(s *Scope, t *syntax.UseTree, prefix []string, global, pub bool) {
+// hasAttr reports whether attrs hold an attribute with this name.
+func hasAttr(attrs []*syntax.Attr, name string) bool {
+	for _, a := range attrs {
+		if a.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// addUse flattens a use tree into pending declarations; written is the
+// prefix as written (raw identifiers keep their r#).
+func (r *Resolver) addUse(s *Scope, item *syntax.UseItem, t *syntax.UseTree, prefix, written []string, global, pub bool) {
 	segs := append(append([]string(nil), prefix...), identNames(t.Path)...)
+	written = append(append([]string(nil), written...), writtenNames(t.Path)...)
 	global = global || t.Global
+	lead := ""
+	if global {
+		lead = "::"
+	}
 	switch t.Kind {
 	case syntax.UseGroup:
 		for _, c := range t.Children {
-			r.addUse(s, c, segs, global, pub)
+			r.addUse(s, item, c, segs, written, global, pub)
 		}
 	case syntax.UseGlob:
-		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, glob: true, pub: pub, pos: t.Pos()})
+		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, glob: true, pub: pub, pos: t.Pos(),
+			item: item, written: lead + strings.Join(append(written, "*"), "::")})
 	default:
 		if len(segs) == 0 {
 			return
 		}
+		w := lead + strings.Join(written, "::")
 		name := segs[len(segs)-1]
 		if name == "self" {
 			segs = segs[:len(segs)-1]
@@ -448,9 +472,21 @@ func (r *Resolver) addUse(s *Scope, t *syntax.UseTree, prefix []string, global, 
 		}
 		if t.Kind == syntax.UseRename {
 			name = t.Rename.Name
+			w += " as " + t.Rename.Name
 		}
-		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, name: name, pub: pub, pos: t.Pos()})
+		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, name: name, pub: pub, pos: t.Pos(), item: item, written: w})
 	}
+}
+
+func writtenNames(ids []syntax.Ident) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.Name
+		if id.Raw {
+			out[i] = "r#" + id.Name
+		}
+	}
+	return out
 }
 
 func identNames(ids []syntax.Ident) []string {
@@ -512,7 +548,7 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 				}
 			}
 		}
-		r.Imports = append(r.Imports, Import{Scope: s, Path: b.Path() + "::*", Pos: u.pos, Glob: true})
+		r.Imports = append(r.Imports, Import{Scope: s, Path: b.Path() + "::*", Written: u.written, Item: u.item, Pos: u.pos, Glob: true})
 		return true
 	}
 	prefix, last := u.segs[:len(u.segs)-1], u.segs[len(u.segs)-1]
@@ -543,7 +579,7 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 				return false // may be defined by an import not yet resolved
 			}
 			if b.Def != nil {
-				r.Unresolved = append(r.Unresolved, Import{Scope: s, Path: b.Path() + "::" + last, Pos: u.pos})
+				r.Unresolved = append(r.Unresolved, Import{Scope: s, Path: b.Path() + "::" + last, Written: u.written, Item: u.item, Pos: u.pos})
 				return true
 			}
 			found[TypeNS], found[ValueNS], found[MacroNS], any = Binding{Ext: b.Ext + "::" + last}, Binding{Ext: b.Ext + "::" + last}, Binding{Ext: b.Ext + "::" + last}, true
@@ -561,7 +597,7 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 			}
 		}
 	}
-	r.Imports = append(r.Imports, Import{Scope: s, Path: path, Pos: u.pos})
+	r.Imports = append(r.Imports, Import{Scope: s, Path: path, Written: u.written, Item: u.item, Pos: u.pos})
 	return true
 }
 
@@ -574,8 +610,10 @@ func (r *Resolver) resolveUsePrefix(s *Scope, segs []string, global, final bool)
 	first := segs[0]
 	switch {
 	case global:
-		b = Binding{Ext: r.externCrate(first)}
+		b = r.globalFirst(first)
 	case first == "crate" || first == "$crate":
+		// ($crate in a use from a dependency's macro is rare enough
+		// to read as this crate.)
 		b = r.Root.selfBinding()
 	case first == "self":
 		b = s.ModScope.selfBinding()
@@ -738,17 +776,17 @@ func (r *Resolver) lookupGlobs(s *Scope, name string, ns NS, depth int) Binding 
 // model. A path under the crate's own name is never external: it comes
 // from a local item Warden could not resolve.
 func (r *Resolver) knownExternal(path string) bool {
-	if r.KnownExternal == nil || strings.HasPrefix(path, r.CrateName+"::") {
+	if r.env.KnownExternal == nil || strings.HasPrefix(path, r.CrateName+"::") {
 		return false
 	}
-	return r.KnownExternal(path)
+	return r.env.KnownExternal(path)
 }
 
 // lookupFirst resolves the first segment of a path: block scopes, the
 // module, the extern prelude, then the std prelude.
 func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Binding {
 	if global {
-		return Binding{Ext: r.externCrate(name)}
+		return r.globalFirst(name)
 	}
 	for sc := s; sc != nil; sc = sc.Parent {
 		if sc.Module == nil {
@@ -790,7 +828,7 @@ func isGlobGuess(s *Scope, name string, b Binding) bool {
 
 func (r *Resolver) prelude(name string, ns NS) Binding {
 	if ns == MacroNS {
-		return Binding{Ext: "std::" + name}
+		return Binding{} // macros are found by the program stage
 	}
 	if p, ok := stdPrelude[name]; ok {
 		return Binding{Ext: p}
@@ -871,10 +909,11 @@ func (r *Resolver) registerImpl(s *Scope, im *syntax.ImplItem) string {
 			self = "<" + text + ">"
 		}
 	}
-	for _, ai := range r.AssocItems(im) {
+	for _, ai := range r.assocItems(im) {
 		if fn, ok := ai.(*syntax.FnItem); ok {
 			d := r.addMethod(self, trait, fn, s, isPub(fn.Vis) || im.Trait != nil)
 			d.Trait = trait
+			d.Impl = im
 		}
 	}
 	return self
@@ -1010,8 +1049,10 @@ func (r *Resolver) ResolvePath(s *Scope, p *syntax.Path, ns NS) Resolution {
 	var b Binding
 	switch {
 	case p.Global:
-		b = Binding{Ext: r.externCrate(first)}
-	case first == "crate" || first == "$crate":
+		b = r.globalFirst(first)
+	case first == "$crate":
+		b = r.dollarCrate(segs[0].Name.Pos())
+	case first == "crate":
 		b = r.Root.selfBinding()
 	case first == "self" && len(segs) > 1:
 		b = s.ModScope.selfBinding()
@@ -1042,6 +1083,31 @@ func (r *Resolver) ResolvePath(s *Scope, p *syntax.Path, ns NS) Resolution {
 		}
 	}
 	return r.walkRest(s, b, segs[1:], ns)
+}
+
+// globalFirst resolves the first segment of a path with a leading "::":
+// an extern crate since the 2018 edition, an item of the crate root in
+// the 2015 edition (where extern crates are root items, and std is
+// injected there), as in hostname's "use ::nix as sys" for its own nix
+// module.
+func (r *Resolver) globalFirst(name string) Binding {
+	if r.Edition == "2015" || r.Edition == "" {
+		if b := r.lookupIn(r.Root, name, TypeNS, 0); !b.IsZero() {
+			return b
+		}
+	}
+	return Binding{Ext: r.externCrate(name)}
+}
+
+// dollarCrate is what $crate at pos means: this crate's root, or the
+// crate whose macro produced the token.
+func (r *Resolver) dollarCrate(pos syntax.Pos) Binding {
+	if r.env.DollarCrate != nil {
+		if c := r.env.DollarCrate(pos); c != "" {
+			return Binding{Ext: c}
+		}
+	}
+	return r.Root.selfBinding()
 }
 
 // bindingForPath turns a canonical type path back into a binding, so
@@ -1100,22 +1166,6 @@ func (r *Resolver) lookupMethodPath(path string) *Def {
 	return r.Methods[path[:i]][path[i+2:]]
 }
 
-// LookupMacro finds a macro by the path of an invocation: a local
-// macro_rules! name (or $crate::name, crate::name) or nothing.
-func (r *Resolver) LookupMacro(p *syntax.Path) *Def {
-	if len(p.Segments) == 0 {
-		return nil
-	}
-	last := p.Segments[len(p.Segments)-1].Name.Name
-	if len(p.Segments) > 1 {
-		first := p.Segments[0].Name.Name
-		if first != "crate" && first != "$crate" && first != "self" && first != "super" {
-			return nil
-		}
-	}
-	return r.Macros[last]
-}
-
 // MacroName returns the name a macro invocation is known by, for
 // reports: the path as written, without $crate.
 func MacroName(p *syntax.Path) string {
@@ -1156,7 +1206,7 @@ func (r *Resolver) Aliases() map[string]string {
 			}
 		}
 		for _, s := range scopes {
-			for ns := TypeNS; ns <= ValueNS; ns++ {
+			for ns := TypeNS; ns <= MacroNS; ns++ {
 				for name, b := range s.names[ns] {
 					if b.Def == nil {
 						continue

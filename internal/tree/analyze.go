@@ -1,60 +1,31 @@
+// Package tree analyses a whole dependency tree resolved by
+// internal/deps. Every package is analysed with the features resolved
+// for it, dependencies before dependents, so that a crate's analysis can
+// expand its dependencies' macros; then every target of every package is
+// linked into one call graph keyed by package id (two versions of one
+// crate never mix), and capabilities propagate across crates with a
+// witness path. Build scripts, build-dependencies and proc-macro crates
+// are build time, kept apart from what a crate does when it runs.
 package tree
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/deps"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/graph"
 	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/model"
 )
-
-// CrateReport is what the tree analysis says about one crate. Its JSON
-// form is the per-crate record of "warden tree --format json".
-type CrateReport struct {
-	ID        string               `json:"id"`
-	Name      string               `json:"name"`
-	Version   string               `json:"version"`
-	Path      string               `json:"path"`
-	Features  []string             `json:"features"`
-	Direct    []effects.Capability `json:"direct"`
-	Reachable []effects.Capability `json:"reachable"`
-	// BroughtBy maps each reachable capability the crate does not have
-	// itself to the dependencies through which it is reached.
-	BroughtBy map[effects.Capability][]string `json:"brought_by"`
-	// BuildTime is set for crates with a build script or that are
-	// proc macros: their code runs at build time.
-	BuildTime bool `json:"build_time"`
-	// Functions lists the crate's public functions that reach a
-	// capability, each with one witness path per capability.
-	Functions []analysis.Function `json:"functions"`
-	Analyzed  bool                `json:"analyzed"`
-	Error     string              `json:"error,omitempty"`
-	Problems  int                 `json:"problems"`
-}
-
-// Edge is a dependency edge of the tree.
-type Edge struct {
-	From string `json:"from"` // crate name
-	To   string `json:"to"`
-}
-
-// Report is the result of a tree analysis.
-type Report struct {
-	Root   string        `json:"root"`
-	Crates []CrateReport `json:"crates"`
-	Edges  []Edge        `json:"edges"`
-	// Cached counts the crates whose analysis came from the cache.
-	Cached int `json:"cached"`
-}
 
 // Options tune a tree analysis.
 type Options struct {
@@ -64,14 +35,55 @@ type Options struct {
 	Progress func(done, total int, name string)
 	// Cache, if set, keeps per-crate results between runs.
 	Cache *cache.Cache
+	// Version is Warden's version: cached results of another version
+	// are not used.
+	Version string
+	// Full lists packages whose complete analysis (every diagnostic) the
+	// caller wants (Report.Results): they are never taken from the cache.
+	Full []deps.ID
+	// Load adjusts the options of the Full packages (features, tests,
+	// examples); nil keeps the resolved features.
+	Load func(p *deps.Package, o load.Options) load.Options
 }
 
-// Analyze analyses every crate of the tree and links them.
-func Analyze(ctx context.Context, t *deps.Graph, opt Options) (*Report, error) {
+// pkgState is the analysis of one package.
+type pkgState struct {
+	pkg    *deps.Package
+	data   *crateData
+	res    *analysis.Result // complete result, for Full packages
+	err    error
+	cached bool
+	key    string
+	done   chan struct{}
+	units  []*analysis.LinkUnit
+	lib    *analysis.LinkUnit
+	// rets maps the library's functions to their return types, built
+	// once the package is analysed (dependents read it concurrently).
+	rets map[string]string
+}
+
+// state is one tree analysis.
+type state struct {
+	g     *deps.Graph
+	opt   Options
+	model *model.Model
+	pkgs  map[deps.ID]*pkgState
+	full  map[deps.ID]bool
+}
+
+// Analyze analyses every package of the graph and links them.
+func Analyze(ctx context.Context, g *deps.Graph, opt Options) (*Report, error) {
+	if opt.Target == "" {
+		opt.Target = load.DefaultTarget
+	}
+	s := &state{g: g, opt: opt, model: model.Builtin(), pkgs: map[deps.ID]*pkgState{}, full: map[deps.ID]bool{}}
+	for _, id := range opt.Full {
+		s.full[id] = true
+	}
 	// A tree whose crates are all unchanged is answered from one entry.
 	var tk string
-	if opt.Cache != nil {
-		if k, ok := treeKey(opt.Cache, t, opt.Target); ok {
+	if opt.Cache != nil && len(opt.Full) == 0 {
+		if k, ok := s.treeKey(); ok {
 			tk = k
 			var rep Report
 			if opt.Cache.Get(tk, &rep) == nil {
@@ -80,252 +92,416 @@ func Analyze(ctx context.Context, t *deps.Graph, opt Options) (*Report, error) {
 			}
 		}
 	}
-	model := effects.Builtin()
-	ids := t.Order
-	results := make([]*analysis.Result, len(ids))
-	errs := make([]error, len(ids))
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done, cached := 0, 0
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				var hit bool
-				results[i], hit, errs[i] = cachedAnalyze(ctx, opt.Cache, t.Packages[ids[i]], opt.Target, model)
-				if hit {
-					mu.Lock()
-					cached++
-					mu.Unlock()
-				}
-				if opt.Progress != nil {
-					mu.Lock()
-					done++
-					opt.Progress(done, len(ids), t.Packages[ids[i]].Name)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for i := range ids {
-		if ctx.Err() != nil {
-			break
+	for _, id := range g.Order {
+		if s.pkgs[id] == nil {
+			s.pkgs[id] = &pkgState{pkg: g.Packages[id], done: make(chan struct{})}
 		}
-		work <- i
 	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := s.analyzeAll(ctx); err != nil {
 		return nil, err
 	}
-	rep := link(t, ids, results, errs)
-	rep.Cached = cached
-	if tk != "" {
-		clean := true
-		for _, e := range errs {
-			clean = clean && e == nil
-		}
-		if clean { // failures are not cached: the next run reports them again
-			opt.Cache.Put(tk, rep)
+	rep := s.link()
+	if tk != "" && rep.complete() {
+		// Failures are not cached: the next run reports them again.
+		if err := opt.Cache.Put(tk, rep); err != nil {
+			rep.Notes = append(rep.Notes, "cache: "+err.Error())
 		}
 	}
 	return rep, nil
 }
 
-func analyzePackage(ctx context.Context, p *deps.Package, target string, model *effects.Model) (*analysis.Result, error) {
-	if p.Dir == "" {
-		if p.Missing != "" {
-			return nil, errors.New(p.Missing)
-		}
-		return nil, fmt.Errorf("source of %s %s not found", p.Name, p.Version)
+// analyzeAll analyses the packages in parallel, each once its
+// dependencies are done (their macros are expanded in it).
+func (s *state) analyzeAll(ctx context.Context) error {
+	jobs := s.opt.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
 	}
-	opt := load.Options{Target: target, Features: p.Features, NoDefaultFeatures: !p.DefaultFeatures}
-	c, err := load.Load(ctx, p.Dir, opt)
-	if err != nil {
-		return nil, err
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.SetLimit(jobs)
+	var mu sync.Mutex
+	done := 0
+	// Packages are started in dependency order, so a running package's
+	// dependencies are running or done: waiting for them cannot deadlock.
+	for _, id := range s.g.Order {
+		st := s.pkgs[id]
+		eg.Go(func() error {
+			defer close(st.done)
+			for _, d := range st.pkg.Deps {
+				if dst := s.pkgs[d.ID]; dst != nil && dst != st {
+					select {
+					case <-dst.done:
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				}
+			}
+			s.analyze(ctx, st)
+			if lib := st.libUnit(); lib != nil {
+				st.rets = map[string]string{}
+				for _, f := range lib.Funcs {
+					if f.Ret != "" {
+						st.rets[f.Path] = f.Ret
+					}
+				}
+			}
+			if s.opt.Progress != nil {
+				mu.Lock()
+				done++
+				s.opt.Progress(done, len(s.g.Order), st.pkg.Name)
+				mu.Unlock()
+			}
+			return ctx.Err()
+		})
 	}
-	return analysis.Analyze(ctx, c, model, analysis.Options{})
+	return eg.Wait()
 }
 
-// link builds the cross-crate call graph and the per-crate reports.
-func link(t *deps.Graph, ids []deps.ID, results []*analysis.Result, errs []error) *Report {
-	g := graph.New()
-	facts := map[string]*analysis.Facts{} // crate (lib) name -> facts
-	crateOf := map[string]deps.ID{}       // function path -> package id
-	for i, id := range ids {
-		r := results[i]
-		if r == nil || r.Facts == nil {
-			continue
-		}
-		facts[r.Facts.CrateName] = r.Facts
-		for _, fn := range r.Facts.Funcs {
-			crateOf[fn.Path] = id
-		}
+// analyze analyses one package, or takes it from the cache.
+func (s *state) analyze(ctx context.Context, st *pkgState) {
+	p := st.pkg
+	if p.Dir == "" {
+		st.err = fmt.Errorf("source of %s %s not found: %s", p.Name, p.Version, p.Missing)
+		return
 	}
-	for i, id := range ids {
-		r := results[i]
-		if r == nil || r.Facts == nil {
-			continue
-		}
-		for _, fn := range r.Facts.Funcs {
-			n := g.Node(fn.Path)
-			for _, e := range fn.Effects {
-				n.AddEffect(e.Cap, e.Callee, e.Low || strings.HasPrefix(e.Callee, "?::"))
-			}
-			for _, call := range fn.Calls {
-				to := call.Callee
-				if call.External {
-					to = resolveExternal(facts, crateOf, to)
-					if to == "" {
-						continue
-					}
+	c := s.opt.Cache
+	if c != nil {
+		if k, ok := s.crateKey(st); ok {
+			st.key = k
+			if !s.full[p.ID] {
+				var d crateData
+				if c.Get(k, &d) == nil {
+					st.data, st.cached = &d, true
+					return
 				}
-				n.Calls = append(n.Calls, graph.Edge{To: to, Indirect: call.Indirect})
 			}
 		}
-		_ = id
 	}
-	reach := g.Reachable()
+	opt := load.Options{Target: s.opt.Target, Features: p.Features, NoDefaultFeatures: !p.DefaultFeatures, LibOnly: !s.isMember(p.ID)}
+	if s.full[p.ID] && s.opt.Load != nil {
+		opt = s.opt.Load(p, opt)
+	}
+	lc, err := load.Load(ctx, p.Dir, opt)
+	if err != nil {
+		st.err = err
+		return
+	}
+	res, err := analysis.Analyze(ctx, lc, s.model, analysis.Options{Deps: &depView{s: s, from: st}})
+	if err != nil {
+		st.err = err
+		return
+	}
+	st.data = toCrateData(res)
+	if s.full[p.ID] {
+		st.res = res
+	}
+	if c != nil && st.key != "" {
+		if err := c.Put(st.key, st.data); err != nil {
+			st.data.Notes = append(st.data.Notes, "cache: "+err.Error())
+		}
+	}
+}
 
-	rep := &Report{Root: t.Packages[t.Root].Name}
-	for i, id := range ids {
-		p := t.Packages[id]
-		cr := CrateReport{ID: string(id), Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
-			Direct: []effects.Capability{}, Reachable: []effects.Capability{}, BroughtBy: map[effects.Capability][]string{},
-			BuildTime: p.BuildScript || p.ProcMacro, Functions: []analysis.Function{}}
-		if cr.Features == nil {
-			cr.Features = []string{}
+func (s *state) isMember(id deps.ID) bool {
+	for _, m := range s.g.Members {
+		if m == id {
+			return true
 		}
-		if errs[i] != nil {
-			cr.Error = errs[i].Error()
-			rep.Crates = append(rep.Crates, cr)
+	}
+	return id == s.g.Root
+}
+
+// unitID names a unit in the tree's graph.
+func unitID(p *deps.Package, u *analysis.Unit) string {
+	return string(p.ID) + "#" + u.Kind + ":" + u.Crate
+}
+
+// linkUnits places a package's units in the tree's graph (once).
+func (s *state) linkUnits(st *pkgState) {
+	if st.units != nil || st.data == nil {
+		return
+	}
+	for _, u := range st.data.Units {
+		lu := &analysis.LinkUnit{ID: unitID(st.pkg, u), Unit: u}
+		if u.Kind == "lib" || u.Kind == "proc-macro" {
+			st.lib = lu
+		}
+		st.units = append(st.units, lu)
+	}
+	for _, lu := range st.units {
+		build := lu.Unit.Kind == "build-script"
+		own := lu != st.lib && !build
+		lu.Dep = func(crate string) *analysis.LinkUnit {
+			if own && st.lib != nil && crate == st.lib.Unit.Crate {
+				return st.lib
+			}
+			return s.depLib(st, crate, build)
+		}
+	}
+}
+
+// depLib returns the library unit of the dependency of st named crate in
+// its code (a build dependency for its build script).
+func (s *state) depLib(st *pkgState, crate string, build bool) *analysis.LinkUnit {
+	var fallback *analysis.LinkUnit
+	for _, d := range st.pkg.Deps {
+		if d.Name != crate {
 			continue
 		}
-		r := results[i]
-		cr.Analyzed = true
-		cr.Problems = len(r.Problems)
-		direct := map[effects.Capability]bool{}
-		for _, e := range r.Effects {
-			direct[e.Capability] = true
+		dst := s.pkgs[d.ID]
+		if dst == nil {
+			continue
 		}
-		reachable := map[effects.Capability]bool{}
-		brought := map[effects.Capability]map[string]bool{}
-		if r.Facts != nil {
-			for _, fn := range r.Facts.Funcs {
-				for _, rc := range reach[fn.Path] {
-					reachable[rc.Cap] = true
-					if direct[rc.Cap] {
-						continue
-					}
-					for _, step := range rc.Witness {
-						if other, ok := crateOf[step]; ok && other != id {
-							if brought[rc.Cap] == nil {
-								brought[rc.Cap] = map[string]bool{}
-							}
-							brought[rc.Cap][t.Packages[other].Name] = true
-							break
-						}
-					}
-				}
-				if fn.Public && !fn.Pseudo && len(reach[fn.Path]) > 0 {
-					f := analysis.Function{Path: fn.Path, Public: true, Direct: []effects.Capability{}}
-					for _, rc := range reach[fn.Path] {
-						f.Reachable = append(f.Reachable, rc.Cap)
-						w := strings.Join(rc.Witness, " -> ")
-						if rc.Indirect {
-							w += " (indirect)"
-						}
-						f.Witness = append(f.Witness, w)
-					}
-					for cap := range g.Node(fn.Path).Direct {
-						f.Direct = append(f.Direct, cap)
-					}
-					f.Direct = effects.SortCaps(f.Direct)
-					cr.Functions = append(cr.Functions, f)
-				}
-			}
+		s.linkUnits(dst)
+		if dst.lib == nil {
+			continue
 		}
-		for c := range direct {
-			cr.Direct = append(cr.Direct, c)
-			reachable[c] = true
+		if build && d.Build || !build && (d.Normal || d.Dev) {
+			return dst.lib
 		}
-		for c := range reachable {
-			cr.Reachable = append(cr.Reachable, c)
-		}
-		cr.Direct = effects.SortCaps(cr.Direct)
-		cr.Reachable = effects.SortCaps(cr.Reachable)
-		for c, names := range brought {
-			for n := range names {
-				cr.BroughtBy[c] = append(cr.BroughtBy[c], n)
-			}
-			sort.Strings(cr.BroughtBy[c])
-		}
-		sort.Slice(cr.Functions, func(a, b int) bool { return cr.Functions[a].Path < cr.Functions[b].Path })
-		rep.Crates = append(rep.Crates, cr)
+		fallback = dst.lib
 	}
-	for _, id := range ids {
-		p := t.Packages[id]
-		var deps []string
-		for _, d := range p.Deps {
-			if dp := t.Packages[d.ID]; dp != nil {
-				deps = append(deps, dp.Name)
-			}
+	return fallback
+}
+
+// link builds the tree's call graph and the per-crate reports.
+func (s *state) link() *Report {
+	g := graph.New()
+	var all []*analysis.LinkUnit
+	for _, id := range s.g.Order {
+		st := s.pkgs[id]
+		s.linkUnits(st)
+		all = append(all, st.units...)
+	}
+	analysis.Link(g, all)
+	reach := g.Reachable()
+	name := s.namer()
+	use := s.usage()
+	rep := &Report{Root: s.g.Packages[s.g.Root].Name, RootID: string(s.g.Root), Notes: append([]string(nil), s.g.Notes...),
+		Results: map[deps.ID]*analysis.Result{}}
+	for _, id := range s.g.Order {
+		st := s.pkgs[id]
+		if st.cached {
+			rep.Cached++
 		}
-		sort.Strings(deps)
-		for _, d := range deps {
-			rep.Edges = append(rep.Edges, Edge{From: p.Name, To: d})
+		rep.Crates = append(rep.Crates, s.crateReport(st, g, reach, name, use[id]))
+		if st.res != nil {
+			// The full result's functions, linked across the tree.
+			st.res.Functions = nil
+			for _, u := range st.units {
+				st.res.Functions = append(st.res.Functions, analysis.Functions(g, reach, u, name)...)
+			}
+			rep.Results[id] = st.res
+		}
+	}
+	for _, id := range s.g.Order {
+		p := s.g.Packages[id]
+		for _, d := range p.Deps {
+			if s.g.Packages[d.ID] == nil {
+				continue
+			}
+			kind := "normal"
+			if d.Build && !d.Normal {
+				kind = "build"
+			}
+			rep.Edges = append(rep.Edges, Edge{From: string(id), To: string(d.ID), Kind: kind})
+		}
+	}
+	sort.SliceStable(rep.Edges, func(i, j int) bool {
+		if rep.Edges[i].From != rep.Edges[j].From {
+			return rep.Edges[i].From < rep.Edges[j].From
+		}
+		return rep.Edges[i].To < rep.Edges[j].To
+	})
+	for _, c := range rep.Crates {
+		rep.BlindSpots += len(c.BlindSpots)
+		if len(c.BlindSpots) > 0 {
+			rep.IncompleteCrates++
 		}
 	}
 	return rep
 }
 
-// resolveExternal maps a path used in one crate to the definition in the
-// crate that provides it, following that crate's public re-exports
-// (tokio::net::TcpStream::connect -> tokio::net::tcp::stream::
-// TcpStream::connect). It returns "" if the path is unknown.
-func resolveExternal(facts map[string]*analysis.Facts, crateOf map[string]deps.ID, path string) string {
-	for hop := 0; hop < 4; hop++ {
-		if _, ok := crateOf[path]; ok {
-			return path
+// namer renders functions in witnesses: their path, qualified with the
+// crate's version when the tree holds several versions of that crate.
+func (s *state) namer() func(graph.Key) string {
+	versions := map[string]map[string]bool{}
+	for _, p := range s.g.Packages {
+		if versions[p.Name] == nil {
+			versions[p.Name] = map[string]bool{}
 		}
-		i := strings.Index(path, "::")
-		if i < 0 {
-			return ""
-		}
-		f := facts[path[:i]]
-		if f == nil {
-			return ""
-		}
-		segs := strings.Split(path, "::")
-		replaced := false
-		for k := len(segs); k >= 2; k-- {
-			prefix := strings.Join(segs[:k], "::")
-			if target, ok := f.Aliases[prefix]; ok && target != prefix {
-				path = target
-				if k < len(segs) {
-					path += "::" + strings.Join(segs[k:], "::")
-				}
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
-			return ""
+		versions[p.Name][p.Version] = true
+	}
+	unitPkg := map[string]*deps.Package{}
+	for _, st := range s.pkgs {
+		for _, u := range st.units {
+			unitPkg[u.ID] = st.pkg
 		}
 	}
-	if _, ok := crateOf[path]; ok {
-		return path
+	return func(k graph.Key) string {
+		p := unitPkg[k.Unit]
+		if p == nil || len(versions[p.Name]) < 2 {
+			return k.Path
+		}
+		if i := strings.Index(k.Path, "::"); i > 0 {
+			return k.Path[:i] + "@" + p.Version + k.Path[i:]
+		}
+		return k.Path + "@" + p.Version
 	}
-	return ""
 }
 
-// String renders a short text form of a crate report line.
-func (c CrateReport) String() string {
-	return fmt.Sprintf("%s %s", c.Name, c.Version)
+// use says how a package is used: at run time (linked into a member's
+// library or binaries) and/or at build time (by a build script, or
+// inside the compiler as a proc macro or its dependency).
+type use struct{ runtime, build bool }
+
+func (s *state) usage() map[deps.ID]use {
+	out := map[deps.ID]use{}
+	var visit func(id deps.ID, build bool)
+	visit = func(id deps.ID, build bool) {
+		u := out[id]
+		if build && u.build || !build && u.runtime {
+			return
+		}
+		if build {
+			u.build = true
+		} else {
+			u.runtime = true
+		}
+		out[id] = u
+		p := s.g.Packages[id]
+		if p == nil {
+			return
+		}
+		for _, d := range p.Deps {
+			dp := s.g.Packages[d.ID]
+			if dp == nil {
+				continue
+			}
+			if d.Normal || d.Dev {
+				// What a proc macro links runs inside the compiler.
+				visit(d.ID, build || dp.ProcMacro)
+			}
+			if d.Build {
+				visit(d.ID, true)
+			}
+		}
+	}
+	for _, m := range s.g.Members {
+		visit(m, s.g.Packages[m] != nil && s.g.Packages[m].ProcMacro)
+	}
+	if len(s.g.Members) == 0 {
+		visit(s.g.Root, false)
+	}
+	return out
+}
+
+// crateReport summarises one package.
+func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]graph.Reach, name func(graph.Key) string, u use) CrateReport {
+	p := st.pkg
+	cr := CrateReport{ID: string(p.ID), Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
+		Runtime: []model.Capability{}, BuildTime: []model.Capability{}, Direct: []model.Capability{}, DirectBuild: []model.Capability{},
+		BroughtBy: map[model.Capability][]string{}, Functions: []analysis.Function{}, Problems: []diag.Diagnostic{}, BlindSpots: []diag.Diagnostic{},
+		BuildOnly: u.build && !u.runtime, ProcMacro: p.ProcMacro}
+	if cr.Features == nil {
+		cr.Features = []string{}
+	}
+	if st.err != nil {
+		cr.Error = st.err.Error()
+		return cr
+	}
+	if st.data == nil {
+		cr.Error = "not analysed"
+		return cr
+	}
+	cr.Analyzed = true
+	d := st.data
+	cr.Problems, cr.BlindSpots, cr.Findings = orEmpty(d.Problems), orEmpty(d.BlindSpots), d.Findings
+	cr.AssumedCfgs = d.AssumedCfgs
+	cr.Notes = d.Notes
+	runtimeCaps, buildCaps := map[model.Capability]bool{}, map[model.Capability]bool{}
+	direct, directBuild := map[model.Capability]bool{}, map[model.Capability]bool{}
+	brought := map[model.Capability]map[string]bool{}
+	unitOwner := func(unit string) *deps.Package {
+		for _, x := range s.pkgs {
+			for _, lu := range x.units {
+				if lu.ID == unit {
+					return x.pkg
+				}
+			}
+		}
+		return nil
+	}
+	for _, lu := range st.units {
+		atBuild := lu.Unit.BuildTime || cr.BuildOnly
+		for _, fn := range lu.Unit.Funcs {
+			k := graph.Key{Unit: lu.ID, Path: fn.Path}
+			for _, e := range fn.Effect {
+				if atBuild {
+					directBuild[e.Cap] = true
+				} else {
+					direct[e.Cap] = true
+				}
+			}
+			for _, rc := range reach[k] {
+				if atBuild {
+					buildCaps[rc.Cap] = true
+					continue
+				}
+				runtimeCaps[rc.Cap] = true
+				if len(rc.Path) > 1 && rc.Path[len(rc.Path)-1].Unit != lu.ID {
+					// The first function in another package brings it.
+					for _, step := range rc.Path[1:] {
+						if step.Unit == lu.ID {
+							continue
+						}
+						if other := unitOwner(step.Unit); other != nil && other != p {
+							if brought[rc.Cap] == nil {
+								brought[rc.Cap] = map[string]bool{}
+							}
+							brought[rc.Cap][other.Name+" "+other.Version] = true
+						}
+						break
+					}
+				}
+			}
+		}
+		for _, f := range analysis.Functions(g, reach, lu, name) {
+			if (f.Public || f.Entry) && len(f.Reachable) > 0 {
+				cr.Functions = append(cr.Functions, f)
+			}
+		}
+	}
+	for c := range direct {
+		cr.Direct = append(cr.Direct, c)
+	}
+	for c := range directBuild {
+		cr.DirectBuild = append(cr.DirectBuild, c)
+	}
+	for c := range runtimeCaps {
+		cr.Runtime = append(cr.Runtime, c)
+	}
+	for c := range buildCaps {
+		cr.BuildTime = append(cr.BuildTime, c)
+	}
+	cr.Direct, cr.DirectBuild = model.SortCaps(cr.Direct), model.SortCaps(cr.DirectBuild)
+	cr.Runtime, cr.BuildTime = model.SortCaps(cr.Runtime), model.SortCaps(cr.BuildTime)
+	for c, names := range brought {
+		if direct[c] {
+			continue
+		}
+		for n := range names {
+			cr.BroughtBy[c] = append(cr.BroughtBy[c], n)
+		}
+		sort.Strings(cr.BroughtBy[c])
+	}
+	sort.SliceStable(cr.Functions, func(a, b int) bool { return cr.Functions[a].Path < cr.Functions[b].Path })
+	return cr
+}
+
+func orEmpty(ds []diag.Diagnostic) []diag.Diagnostic {
+	if ds == nil {
+		return []diag.Diagnostic{}
+	}
+	return ds
 }

@@ -6,51 +6,151 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/deps"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/model"
 )
 
-// Text writes one block per crate: its direct and reachable
-// capabilities, which dependencies bring the others, and the witnesses
-// of the root crate's public functions.
-func Text(w io.Writer, r *Report) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "dependency tree of %s: %d crates\n", r.Root, len(r.Crates))
+// Report is the result of a tree analysis. Its JSON form is the output of
+// "warden tree --format json".
+type Report struct {
+	Root   string `json:"root"`
+	RootID string `json:"root_id"`
+	// BlindSpots counts the blind spots of every crate; IncompleteCrates
+	// the crates that have some.
+	BlindSpots       int           `json:"blind_spots"`
+	IncompleteCrates int           `json:"incomplete_crates"`
+	Crates           []CrateReport `json:"crates"`
+	Edges            []Edge        `json:"edges"`
+	// Cached counts the crates whose analysis came from the cache.
+	Cached int `json:"cached"`
+	// Notes say how the tree was resolved (fallbacks) and what went
+	// wrong with the cache.
+	Notes []string `json:"notes"`
+	// Results holds the complete analysis of the packages asked for
+	// (Options.Full), with functions linked across the tree.
+	Results map[deps.ID]*analysis.Result `json:"-"`
+}
+
+func (r *Report) complete() bool {
 	for _, c := range r.Crates {
-		fmt.Fprintf(&b, "\n%s %s", c.Name, c.Version)
-		if c.BuildTime {
-			b.WriteString("  [build-time code]")
-		}
-		b.WriteString("\n")
 		if !c.Analyzed {
-			fmt.Fprintf(&b, "  not analysed: %s\n", c.Error)
+			return false
+		}
+	}
+	return true
+}
+
+// CrateReport is what the tree analysis says about one package.
+type CrateReport struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	Path     string   `json:"path"`
+	Features []string `json:"features"`
+	// Runtime are the capabilities the crate's code reaches when the
+	// program runs; BuildTime those reached when it is built (its build
+	// script, or all of it for a proc macro or a crate used only at build
+	// time).
+	Runtime   []model.Capability `json:"runtime"`
+	BuildTime []model.Capability `json:"build_time"`
+	// Direct and DirectBuild are the capabilities of the crate's own
+	// code, at run time and at build time.
+	Direct      []model.Capability `json:"direct"`
+	DirectBuild []model.Capability `json:"direct_build"`
+	// BroughtBy maps each runtime capability the crate does not have
+	// itself to the dependencies ("name version") through which it is
+	// reached.
+	BroughtBy map[model.Capability][]string `json:"brought_by"`
+	// BuildOnly marks crates used only at build time (build
+	// dependencies, proc macros and what they use).
+	BuildOnly bool `json:"build_only"`
+	ProcMacro bool `json:"proc_macro"`
+	// Functions lists the crate's public functions (and binaries' main)
+	// that reach a capability, with a witness path per capability.
+	Functions   []analysis.Function `json:"functions"`
+	Analyzed    bool                `json:"analyzed"`
+	Error       string              `json:"error,omitempty"`
+	Problems    []diag.Diagnostic   `json:"problems"`
+	BlindSpots  []diag.Diagnostic   `json:"blind_spots"`
+	Findings    int                 `json:"findings"`
+	AssumedCfgs []string            `json:"assumed_cfgs,omitempty"`
+	Notes       []string            `json:"notes,omitempty"`
+}
+
+// Edge is a dependency edge, between package ids.
+type Edge struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Kind string `json:"kind"` // normal or build
+}
+
+// label is "name version".
+func (c *CrateReport) label() string { return c.Name + " " + c.Version }
+
+// reason is the crate's main reason for its most significant
+// capability: a function (an entry point, else a public one) and a
+// short witness.
+func (c *CrateReport) reason() string {
+	caps := c.Runtime
+	if len(caps) == 0 {
+		caps = c.BuildTime
+	}
+	for _, cap := range significance {
+		if !hasCap(caps, cap) {
 			continue
 		}
-		fmt.Fprintf(&b, "  direct     %s\n", caps(c.Direct))
-		fmt.Fprintf(&b, "  reachable  %s\n", caps(c.Reachable))
-		var brought []string
-		for _, cap := range effects.All {
-			if names := c.BroughtBy[cap]; len(names) > 0 {
-				brought = append(brought, fmt.Sprintf("%s via %s", cap, strings.Join(names, ", ")))
-			}
-		}
-		if len(brought) > 0 {
-			fmt.Fprintf(&b, "  through    %s\n", strings.Join(brought, "; "))
-		}
-		if c.Name == r.Root {
-			for _, f := range c.Functions {
-				fmt.Fprintf(&b, "  %s\n", f.Path)
-				for i, cap := range f.Reachable {
-					fmt.Fprintf(&b, "    %-10s %s\n", cap, f.Witness[i])
+		best, bestLen := "", 0
+		for _, f := range c.Functions {
+			for i, rc := range f.Reachable {
+				if rc != cap {
+					continue
+				}
+				w := f.Witness[i]
+				n := strings.Count(w, " -> ")
+				if f.Entry {
+					n -= 100 // entry points first
+				}
+				if best == "" || n < bestLen {
+					best, bestLen = shortWitness(w), n
 				}
 			}
 		}
+		if best != "" {
+			return string(cap) + ": " + best
+		}
+		return string(cap)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return ""
 }
 
-func caps(cs []effects.Capability) string {
+// significance orders capabilities by what an auditor asks first.
+var significance = []model.Capability{model.Process, model.Net, model.FS, model.Env, model.RawHandle,
+	model.FFI, model.System, model.Unsafe, model.Build}
+
+// shortWitness keeps the first step and the last two of a long witness.
+func shortWitness(w string) string {
+	parts := strings.Split(w, " -> ")
+	if len(parts) <= 4 {
+		return w
+	}
+	return strings.Join([]string{parts[0], "…", parts[len(parts)-2], parts[len(parts)-1]}, " -> ")
+}
+
+func hasCap(cs []model.Capability, c model.Capability) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func caps(cs []model.Capability) string {
 	if len(cs) == 0 {
 		return "-"
 	}
@@ -61,7 +161,104 @@ func caps(cs []effects.Capability) string {
 	return strings.Join(s, " ")
 }
 
-// JSON writes the report (per-crate records and edges) as indented JSON.
+// Text writes the tree report for a person: a headline with the coverage,
+// one line per crate (runtime and build-time capabilities and the main
+// reason), then the details: what brings each capability, the root's
+// entry points and public functions with their witnesses, and each
+// crate's problems and blind spots.
+func Text(w io.Writer, r *Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dependency tree of %s: %d crates", clean(r.Root), len(r.Crates))
+	if r.BlindSpots > 0 {
+		fmt.Fprintf(&b, "\nincomplete: %d blind spots in %d crates (listed below)\n", r.BlindSpots, r.IncompleteCrates)
+	} else {
+		b.WriteString(", every line of the enabled code analysed\n")
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", clean(n))
+	}
+	nameW := len("crate")
+	for _, c := range r.Crates {
+		if n := utf8.RuneCountInString(c.label()) + 8; n > nameW {
+			nameW = n
+		}
+	}
+	rtW, btW := len("runtime"), len("build time")
+	for _, c := range r.Crates {
+		rtW, btW = max(rtW, len(caps(c.Runtime))), max(btW, len(caps(c.BuildTime)))
+	}
+	fmt.Fprintf(&b, "\n%-*s  %-*s  %-*s  %s\n", nameW, "crate", rtW, "runtime", btW, "build time", "why")
+	for _, c := range r.Crates {
+		name := clean(c.label())
+		if c.BuildOnly {
+			name += " [build]"
+		}
+		if !c.Analyzed {
+			fmt.Fprintf(&b, "%-*s  not analysed: %s\n", nameW, name, clean(c.Error))
+			continue
+		}
+		why := clean(c.reason())
+		if len(c.BlindSpots) > 0 {
+			why = fmt.Sprintf("(%d blind spots) %s", len(c.BlindSpots), why)
+		}
+		fmt.Fprintf(&b, "%-*s  %-*s  %-*s  %s\n", nameW, name, rtW, caps(c.Runtime), btW, caps(c.BuildTime), why)
+	}
+	for _, c := range r.Crates {
+		details := crateDetails(&c, c.ID == r.RootID)
+		if details != "" {
+			fmt.Fprintf(&b, "\n%s\n%s", clean(c.label()), details)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// crateDetails lists what brings a crate's capabilities, its functions'
+// witnesses (all of them for the root, else none), and its problems and
+// blind spots.
+func crateDetails(c *CrateReport, root bool) string {
+	var b strings.Builder
+	if len(c.AssumedCfgs) > 0 {
+		fmt.Fprintf(&b, "  build script may set cfgs: %s\n", clean(strings.Join(c.AssumedCfgs, ", ")))
+	}
+	var brought []string
+	for _, cap := range model.All {
+		if names := c.BroughtBy[cap]; len(names) > 0 {
+			brought = append(brought, fmt.Sprintf("%s via %s", cap, strings.Join(names, ", ")))
+		}
+	}
+	if root && len(brought) > 0 {
+		fmt.Fprintf(&b, "  through    %s\n", clean(strings.Join(brought, "; ")))
+	}
+	if root {
+		for _, f := range c.Functions {
+			kind := "pub"
+			if f.Entry {
+				kind = "entry"
+			}
+			fmt.Fprintf(&b, "  %s %s (%s:%d)\n", kind, clean(f.Path), clean(f.File), f.Line)
+			for i, cap := range f.Reachable {
+				fmt.Fprintf(&b, "    %-10s %s\n", cap, clean(f.Witness[i]))
+			}
+		}
+	}
+	for _, group := range [][]diag.Diagnostic{c.BlindSpots, c.Problems} {
+		for i, d := range group {
+			if i == 5 {
+				fmt.Fprintf(&b, "    ... and %d more\n", len(group)-5)
+				break
+			}
+			what := "problem"
+			if d.Category == diag.BlindSpot {
+				what = "blind spot"
+			}
+			fmt.Fprintf(&b, "  %s %s %s: %s\n", what, clean(d.Kind), clean(d.Pos.String()), clean(d.Message))
+		}
+	}
+	return b.String()
+}
+
+// JSON writes the report as indented JSON.
 func JSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -70,101 +267,186 @@ func JSON(w io.Writer, r *Report) error {
 }
 
 // capColors gives each capability a Graphviz colour; a crate is drawn in
-// the colour of its most significant reachable capability.
-var capColors = map[effects.Capability]string{
-	effects.Process: "red", effects.Net: "orange", effects.FS: "gold", effects.Env: "yellowgreen",
-	effects.FFI: "purple", effects.RawHandle: "magenta", effects.System: "lightblue",
-	effects.Build: "gray", effects.Unsafe: "lightgray",
+// the colour of its most significant runtime capability.
+var capColors = map[model.Capability]string{
+	model.Process: "red", model.Net: "orange", model.FS: "gold", model.Env: "yellowgreen",
+	model.FFI: "purple", model.RawHandle: "magenta", model.System: "lightblue",
+	model.Build: "gray", model.Unsafe: "lightgray",
 }
 
-// DOT writes the crate graph for Graphviz, nodes coloured by capability
-// and labelled with their reachable capabilities.
+// DOT writes the crate graph for Graphviz: one node per package (two
+// versions of a crate are two nodes), coloured by its most significant
+// runtime capability; crates used only at build time are dashed, and so
+// are build-dependency edges.
 func DOT(w io.Writer, r *Report) error {
 	var b strings.Builder
 	b.WriteString("digraph warden {\n  rankdir=LR;\n  node [shape=box, style=filled, fillcolor=white];\n")
 	for _, c := range r.Crates {
 		color := "white"
-		for _, cap := range []effects.Capability{effects.Process, effects.Net, effects.FS, effects.Env, effects.RawHandle, effects.FFI, effects.System, effects.Build, effects.Unsafe} {
-			if contains(c.Reachable, cap) {
+		for _, cap := range significance {
+			if hasCap(c.Runtime, cap) {
 				color = capColors[cap]
 				break
 			}
 		}
-		label := fmt.Sprintf("%s %s\\n%s", c.Name, c.Version, caps(c.Reachable))
-		fmt.Fprintf(&b, "  %q [label=%q, fillcolor=%q];\n", c.Name, label, color)
-	}
-	edges := append([]Edge(nil), r.Edges...)
-	sort.Slice(edges, func(i, j int) bool {
-		if edges[i].From != edges[j].From {
-			return edges[i].From < edges[j].From
+		label := fmt.Sprintf("%s %s\n%s", c.Name, c.Version, caps(c.Runtime))
+		if len(c.BuildTime) > 0 {
+			label += "\nbuild: " + caps(c.BuildTime)
 		}
-		return edges[i].To < edges[j].To
-	})
-	for _, e := range edges {
-		fmt.Fprintf(&b, "  %q -> %q;\n", e.From, e.To)
+		style := "filled"
+		if c.BuildOnly {
+			style = "filled,dashed"
+		}
+		fmt.Fprintf(&b, "  %s [label=%s, fillcolor=%q, style=%q];\n", dotQuote(c.ID), dotQuote(label), color, style)
+	}
+	for _, e := range r.Edges {
+		attr := ""
+		if e.Kind == "build" {
+			attr = " [style=dashed]"
+		}
+		fmt.Fprintf(&b, "  %s -> %s%s;\n", dotQuote(e.From), dotQuote(e.To), attr)
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func contains(cs []effects.Capability, c effects.Capability) bool {
-	for _, x := range cs {
-		if x == c {
-			return true
+// dotQuote quotes a string for DOT: quotes and backslashes escaped,
+// newlines as \n, other control characters dropped.
+func dotQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+		default:
+			b.WriteRune(r)
 		}
 	}
-	return false
+	b.WriteByte('"')
+	return b.String()
 }
 
-// MarkdownSummary writes the first page of the tree's audit report: a
-// table of every crate with its direct and reachable capabilities and the
-// dependencies that bring the rest, then the witnesses of the root
-// crate's public functions.
-func MarkdownSummary(w io.Writer, r *Report) error {
+// Markdown writes the tree's audit report: the coverage, a table of every
+// crate (runtime and build-time capabilities, what brings them, the main
+// reason), the root's functions with their witnesses, then one short
+// section per crate with capabilities: its functions that have effects
+// of their own, its public functions that reach capabilities, and its
+// blind spots.
+func Markdown(w io.Writer, r *Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Dependency tree audit: %s\n\n", r.Root)
-	analysed, withEffects := 0, 0
+	fmt.Fprintf(&b, "# Dependency tree audit: %s\n\n", mdText(r.Root))
+	analysed := 0
 	for _, c := range r.Crates {
 		if c.Analyzed {
 			analysed++
 		}
-		if len(c.Direct) > 0 {
-			withEffects++
-		}
 	}
-	fmt.Fprintf(&b, "%d crates, %d analysed, %d with effects of their own. Each crate with effects has its own audit below.\n\n", len(r.Crates), analysed, withEffects)
-	b.WriteString("| Crate | Direct | Reachable | Through | Build-time code |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "%d crates, %d analysed. ", len(r.Crates), analysed)
+	if r.BlindSpots > 0 {
+		fmt.Fprintf(&b, "**Incomplete: %d blind spots in %d crates** (code Warden could not see; listed per crate).\n\n", r.BlindSpots, r.IncompleteCrates)
+	} else {
+		b.WriteString("Every line of the enabled code was analysed.\n\n")
+	}
+	b.WriteString("| Crate | Runtime | Build time | Through | Why |\n|---|---|---|---|---|\n")
 	for _, c := range r.Crates {
-		through := []string{}
-		for _, cap := range effects.All {
+		name := c.label()
+		if c.BuildOnly {
+			name += " (build only)"
+		}
+		if !c.Analyzed {
+			fmt.Fprintf(&b, "| %s | not analysed: %s | | | |\n", code(name), mdText(c.Error))
+			continue
+		}
+		var through []string
+		for _, cap := range model.All {
 			if names := c.BroughtBy[cap]; len(names) > 0 {
 				through = append(through, fmt.Sprintf("%s via %s", cap, strings.Join(names, ", ")))
 			}
 		}
-		direct, reach := caps(c.Direct), caps(c.Reachable)
-		if !c.Analyzed {
-			direct, reach = "not analysed: "+strings.ReplaceAll(c.Error, "|", "\\|"), "?"
+		why := c.reason()
+		if len(c.BlindSpots) > 0 {
+			why = fmt.Sprintf("%d blind spots; %s", len(c.BlindSpots), why)
 		}
-		build := ""
-		if c.BuildTime {
-			build = "yes"
-		}
-		fmt.Fprintf(&b, "| `%s %s` | %s | %s | %s | %s |\n", c.Name, c.Version, direct, reach, strings.Join(through, "; "), build)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", code(name), caps(c.Runtime), caps(c.BuildTime), mdText(strings.Join(through, "; ")), mdText(why))
 	}
 	for _, c := range r.Crates {
-		if c.Name != r.Root || len(c.Functions) == 0 {
+		if len(c.Runtime)+len(c.BuildTime)+len(c.BlindSpots) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n## How %s's public functions reach the outside world\n\n", c.Name)
-		for _, f := range c.Functions {
-			fmt.Fprintf(&b, "- `%s`\n", f.Path)
-			for i, cap := range f.Reachable {
-				fmt.Fprintf(&b, "  - %s: `%s`\n", cap, f.Witness[i])
+		fmt.Fprintf(&b, "\n## %s\n\n", mdText(c.label()))
+		fmt.Fprintf(&b, "- Runtime: %s; build time: %s\n", caps(c.Runtime), caps(c.BuildTime))
+		if len(c.Direct)+len(c.DirectBuild) > 0 {
+			fmt.Fprintf(&b, "- Effects of its own: %s (runtime), %s (build time)\n", caps(c.Direct), caps(c.DirectBuild))
+		}
+		if len(c.AssumedCfgs) > 0 {
+			fmt.Fprintf(&b, "- Its build script may set: %s\n", code(strings.Join(c.AssumedCfgs, ", ")))
+		}
+		limit := 8
+		if c.ID == r.RootID {
+			limit = len(c.Functions)
+		}
+		for i, f := range c.Functions {
+			if i == limit {
+				fmt.Fprintf(&b, "- ... and %d more functions\n", len(c.Functions)-limit)
+				break
+			}
+			fmt.Fprintf(&b, "- %s (%s)\n", code(f.Path), mdText(fmt.Sprintf("%s:%d", f.File, f.Line)))
+			for j, cap := range f.Reachable {
+				fmt.Fprintf(&b, "  - %s: %s\n", cap, code(shortWitness(f.Witness[j])))
 			}
 		}
+		for _, d := range c.BlindSpots {
+			fmt.Fprintf(&b, "- Blind spot (%s) at %s: %s\n", mdText(d.Kind), code(d.Pos.String()), mdText(d.Message))
+		}
 	}
-	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sortCrates orders crate reports by name and version (stable output).
+func sortCrates(cs []CrateReport) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Name != cs[j].Name {
+			return cs[i].Name < cs[j].Name
+		}
+		return cs[i].Version < cs[j].Version
+	})
+}
+
+// clean makes a string from a crate safe for a terminal: control and
+// bidirectional characters and invalid UTF-8 become visible escapes.
+func clean(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, `\u{%x}`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// mdText escapes a string for Markdown text and table cells.
+func mdText(s string) string {
+	s = clean(s)
+	r := strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
+	return r.Replace(s)
+}
+
+// code renders a string as a Markdown code span.
+func code(s string) string {
+	s = strings.ReplaceAll(clean(s), "`", "'")
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/deps"
-	"github.com/wardenrs/warden/internal/effects"
+	"github.com/wardenrs/warden/internal/model"
 )
 
 func needCargo(t *testing.T) {
@@ -48,7 +48,7 @@ func function(c *CrateReport, path string) *analysis.Function {
 	return nil
 }
 
-func witness(f *analysis.Function, cap effects.Capability) string {
+func witness(f *analysis.Function, cap model.Capability) string {
 	for i, c := range f.Reachable {
 		if c == cap {
 			return f.Witness[i]
@@ -81,13 +81,13 @@ func TestTreeApp(t *testing.T) {
 	}
 	tests := []struct {
 		fn     string
-		cap    effects.Capability
+		cap    model.Capability
 		prefix string
 	}{
-		{"treeapp::dial", effects.Net, "treeapp::dial -> tokio::net::tcp::stream::TcpStream::connect ->"},
-		{"treeapp::dial", effects.Net, "treeapp::dial -> tokio::net::tcp::stream::TcpStream::connect -> tokio::net::tcp::stream::TcpStream::connect_addr -> mio::net::tcp::stream::TcpStream::connect ->"},
-		{"treeapp::scratch", effects.FS, "treeapp::scratch -> tempfile::"},
-		{"treeapp::build_c", effects.Process, "treeapp::build_c -> cc::"},
+		{"treeapp::dial", model.Net, "treeapp::dial -> tokio::net::tcp::stream::TcpStream::connect ->"},
+		{"treeapp::dial", model.Net, "treeapp::dial -> tokio::net::tcp::stream::TcpStream::connect -> tokio::net::tcp::stream::TcpStream::connect_addr -> mio::net::tcp::stream::TcpStream::connect ->"},
+		{"treeapp::scratch", model.FS, "treeapp::scratch -> tempfile::"},
+		{"treeapp::build_c", model.Process, "treeapp::build_c -> cc::"},
 	}
 	for _, tc := range tests {
 		f := function(app, tc.fn)
@@ -95,7 +95,7 @@ func TestTreeApp(t *testing.T) {
 			t.Errorf("%s: no reachable capability at all", tc.fn)
 			continue
 		}
-		if w := witness(f, tc.cap); !strings.HasPrefix(w, tc.prefix) || tc.cap == effects.Net && !strings.HasSuffix(w, "-> libc::connect") {
+		if w := witness(f, tc.cap); !strings.HasPrefix(w, tc.prefix) || tc.cap == model.Net && !strings.HasSuffix(w, "-> libc::connect") {
 			t.Errorf("%s: %s witness %q, want a path starting %q", tc.fn, tc.cap, w, tc.prefix)
 		}
 	}
@@ -110,14 +110,24 @@ func TestTreeApp(t *testing.T) {
 	}
 	mio := crate(rep, "mio")
 	mc := function(mio, "mio::net::tcp::stream::TcpStream::connect")
-	if mc == nil || !strings.HasSuffix(witness(mc, effects.Net), "-> libc::connect") {
+	if mc == nil || !strings.HasSuffix(witness(mc, model.Net), "-> libc::connect") {
 		t.Errorf("mio TcpStream::connect net witness = %v", mc)
 	}
-	if got := strings.Join(app.BroughtBy[effects.Net], ","); got != "tokio" {
-		t.Errorf("net brought by %q, want tokio", got)
+	if got := strings.Join(app.BroughtBy[model.Net], ","); got != "tokio 1.24.2" {
+		t.Errorf("net brought by %q, want tokio 1.24.2", got)
 	}
-	if tok := crate(rep, "tokio"); tok == nil || !tok.BuildTime {
-		t.Errorf("tokio (build script) not marked build-time: %+v", tok)
+	// tokio's build script probes rustc (autocfg): build time, not what
+	// tokio does when it runs.
+	if tok := crate(rep, "tokio"); tok == nil || !hasCap(tok.BuildTime, model.Process) || len(tok.DirectBuild) == 0 {
+		t.Errorf("tokio build time = %v (direct %v), want process from its build script", tok.BuildTime, tok.DirectBuild)
+	}
+	if ac := crate(rep, "autocfg"); ac == nil || !ac.BuildOnly || len(ac.Runtime) != 0 || !hasCap(ac.BuildTime, model.Process) {
+		t.Errorf("autocfg (a build dependency) = %+v, want build only", ac)
+	}
+	for _, f := range app.Functions {
+		if f.File == "" || f.Line == 0 {
+			t.Errorf("function %s has no location", f.Path)
+		}
 	}
 }
 
@@ -166,7 +176,7 @@ func TestTreeProblems(t *testing.T) {
 	}
 	app := crate(rep, "app")
 	f := function(app, "app::f")
-	if f == nil || witness(f, effects.Env) != "app::f -> good::g -> std::env::var" {
+	if f == nil || witness(f, model.Env) != "app::f -> good::g -> std::env::var" {
 		t.Errorf("app::f = %+v", f)
 	}
 }
@@ -246,6 +256,11 @@ func TestTreeCache(t *testing.T) {
 	var a, b strings.Builder
 	JSON(&a, &Report{Root: cold.Root, Crates: cold.Crates, Edges: cold.Edges})
 	JSON(&b, &Report{Root: warm.Root, Crates: warm.Crates, Edges: warm.Edges})
+	// Another version of Warden does not trust these entries.
+	tr, _ := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: deps.Cargo, Cache: c})
+	if other, err := Analyze(context.Background(), tr, Options{Cache: c, Version: "other"}); err != nil || other.Cached != 0 {
+		t.Errorf("another Warden version used %d cached crates (err %v)", other.Cached, err)
+	}
 	if a.String() != b.String() {
 		t.Error("warm report differs from the cold one")
 	}
@@ -254,7 +269,7 @@ func TestTreeCache(t *testing.T) {
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
 			data, _ := os.ReadFile(path)
-			if i := strings.Index(string(data), `"effects"`); i >= 0 {
+			if i := strings.Index(string(data), `"funcs"`); i >= 0 {
 				data[i+2] = 'X' // still JSON, but the checksum no longer matches
 			} else {
 				data = data[:len(data)/2] // truncated
@@ -298,7 +313,7 @@ func TestTreeWithoutCargo(t *testing.T) {
 		if f := function(app, "treeapp::scratch"); f == nil || !strings.Contains(strings.Join(f.Witness, " "), "tempfile::") {
 			t.Errorf("%v: scratch = %+v", mode, f)
 		}
-		if f := function(app, "treeapp::dial"); f == nil || !strings.HasSuffix(witness(f, effects.Net), "-> libc::connect") {
+		if f := function(app, "treeapp::dial"); f == nil || !strings.HasSuffix(witness(f, model.Net), "-> libc::connect") {
 			t.Errorf("%v: dial = %+v", mode, f)
 		}
 		for _, c := range rep.Crates {
@@ -306,5 +321,119 @@ func TestTreeWithoutCargo(t *testing.T) {
 				t.Errorf("%v: %s not analysed: %s", mode, c.Name, c.Error)
 			}
 		}
+	}
+}
+
+func needApps(t *testing.T) {
+	t.Helper()
+	for _, c := range []string{"duct-0.13.5", "tempfile-3.3.0", "tokio-1.24.2", "clap-3.2.23", "clap-4.0.32"} {
+		if _, err := os.Stat(filepath.Join("/usr/share/cargo/registry", c)); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("corpus not installed: %v", err)
+			}
+			t.Skip("corpus not installed")
+		}
+	}
+}
+
+// TestApplication scans testdata/apps/cli as a user would: a binary-only
+// crate (src/main.rs, src/bin/tool.rs, build.rs) on tokio, tempfile and
+// duct. Its main reaches what its dependencies reach, through duct's cmd!
+// macro (expanded from duct's source) too; the build script's effects are
+// build time; the code build.rs generates into OUT_DIR is a blind spot.
+// The witnesses are the chains the compiler's MIR confirms
+// (testdata/apps/cli/witness.txt).
+func TestApplication(t *testing.T) {
+	needApps(t)
+	scan, err := ScanPackages(context.Background(), "../../testdata/apps/cli", ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scan.Results[0]
+	var main, build *analysis.Function
+	for i, f := range res.Functions {
+		switch f.Path {
+		case "cli::main":
+			main = &res.Functions[i]
+		case "build_script_build::main":
+			build = &res.Functions[i]
+		}
+	}
+	if main == nil || !main.Entry || main.Target != "bin" {
+		t.Fatalf("cli::main = %+v", main)
+	}
+	for _, want := range []struct {
+		cap    model.Capability
+		prefix string
+		suffix string
+	}{
+		{model.Process, "cli::main -> cli::greet -> duct::Expression::run -> duct::Expression::start ->", ""},
+		{model.FS, "cli::main -> cli::scratch -> tempfile::", ""},
+		{model.Net, "cli::main -> cli::run_dial -> cli::dial -> tokio::net::tcp::stream::TcpStream::connect ->", "-> libc::connect"},
+		{model.Env, "cli::main -> std::env::var", ""},
+	} {
+		w := witness(main, want.cap)
+		if !strings.HasPrefix(w, want.prefix) || !strings.HasSuffix(w, want.suffix) {
+			t.Errorf("main %s witness = %q, want %q...%q", want.cap, w, want.prefix, want.suffix)
+		}
+	}
+	if build == nil || !build.BuildTime || !build.Entry || witness(build, model.FS) == "" {
+		t.Errorf("build script main = %+v, want a build-time entry reaching fs", build)
+	}
+	if res.Complete() {
+		t.Error("the OUT_DIR include! is not reported: the analysis claims to be complete")
+	}
+	blind := false
+	for _, d := range res.Diagnostics {
+		if d.Kind == "generated-code" && d.Pos.File == "src/main.rs" && d.Pos.Line == 8 {
+			blind = true
+		}
+	}
+	if !blind {
+		t.Error("no generated-code blind spot at src/main.rs:8")
+	}
+	cli := crate(scan.Tree, "cli")
+	if cli == nil || !hasCap(cli.Runtime, model.Process) || !hasCap(cli.BuildTime, model.FS) || !hasCap(cli.DirectBuild, model.FS) {
+		t.Errorf("cli crate report = runtime %v, build %v", cli.Runtime, cli.BuildTime)
+	}
+}
+
+// TestTwoVersions: clap 3 and clap 4 in one tree stay apart: each
+// function reaches what its own version reaches, and witnesses name the
+// version.
+func TestTwoVersions(t *testing.T) {
+	needApps(t)
+	scan, err := ScanPackages(context.Background(), "../../testdata/apps/twoversions", ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scan.Results[0]
+	var v3, v4 *analysis.Function
+	for i, f := range res.Functions {
+		switch f.Path {
+		case "twoversions::parse_given_v3":
+			v3 = &res.Functions[i]
+		case "twoversions::parse_process_v4":
+			v4 = &res.Functions[i]
+		}
+	}
+	if v4 == nil || !strings.Contains(witness(v4, model.Env), "clap@4.0.32::") {
+		t.Errorf("parse_process_v4 env witness = %q, want one through clap 4.0.32", witness(v4, model.Env))
+	}
+	if v3 != nil {
+		for i, c := range v3.Reachable {
+			if strings.Contains(v3.Witness[i], "clap@4.") {
+				t.Errorf("parse_given_v3 reaches %s through clap 4: %s", c, v3.Witness[i])
+			}
+		}
+	}
+	versions := map[string]bool{}
+	for _, c := range scan.Tree.Crates {
+		if c.Name == "clap" {
+			versions[c.Version] = true
+		}
+	}
+	if len(versions) != 2 {
+		t.Errorf("clap versions in the tree report: %v", versions)
 	}
 }

@@ -1,7 +1,9 @@
-// Package effects holds Warden's capability model (which std, core,
-// alloc and system-crate paths mean which capability, as embedded data)
-// and the vocabulary of effects that later stages report.
-package effects
+// Package model is Warden's capability model: the capabilities (the
+// vocabulary every report uses) and, as embedded data (model.txt,
+// documented in docs/effect-model.md), which std, core, alloc and
+// system-crate paths mean which capability. No analysis names a std
+// path in code; they ask the model.
+package model
 
 import (
 	"bufio"

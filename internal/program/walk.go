@@ -1,0 +1,210 @@
+package program
+
+import (
+	"github.com/wardenrs/warden/internal/cfg"
+	"github.com/wardenrs/warden/internal/resolve"
+	"github.com/wardenrs/warden/internal/syntax"
+)
+
+// Cursor is where Walk is: the function, the scope that resolves names
+// at the current node, the expansion the node comes from, and the
+// condition under which it exists.
+type Cursor struct {
+	p        *Program
+	Func     *Func
+	scope    *resolve.Scope
+	exp      *Expansion
+	cond     cfg.Expr
+	inUnsafe bool
+}
+
+// InUnsafe reports whether the current node is inside an unsafe block
+// (not counting the body of an unsafe fn itself).
+func (c *Cursor) InUnsafe() bool { return c.inUnsafe }
+
+// Inspect visits the subtree n (a node met by the walk) with the
+// cursor's context, after expansion, without the cursor.
+func (c *Cursor) Inspect(n syntax.Node, visit func(syntax.Node) bool) {
+	saved := *c
+	c.tree(n, func(x syntax.Node, _ *Cursor) bool { return visit(x) })
+	*c = saved
+}
+
+// Scope returns the scope that resolves names at the current node.
+func (c *Cursor) Scope() *resolve.Scope { return c.scope }
+
+// Expansion returns the innermost macro expansion the current node comes
+// from (nil for code written in the source).
+func (c *Cursor) Expansion() *Expansion { return c.exp }
+
+// Cond returns the condition under which the current node exists (nil:
+// always).
+func (c *Cursor) Cond() cfg.Expr { return c.cond }
+
+// Via names the macro invoked in the crate's source whose expansion
+// holds the current node ("" outside expansions).
+func (c *Cursor) Via() string {
+	if e := c.exp.Outermost(); e != nil {
+		return e.Name
+	}
+	return ""
+}
+
+// Pos maps the position of a token of the current node to where a reader
+// should look: tokens that come from a macro's definition are reported at
+// the invocation (in the crate's own source); tokens written in the
+// invocation's arguments, in an included file or in the source keep
+// their position.
+func (c *Cursor) Pos(p syntax.Pos) syntax.Pos { return origin(p, c.exp) }
+
+// origin maps p, a position of a token of the expansion e, to the
+// position a reader should see.
+func origin(p syntax.Pos, e *Expansion) syntax.Pos {
+	for ; e != nil; e = e.Parent {
+		if e.Def != nil && e.Def.Def != nil && e.Def.Def.Body != nil {
+			body := e.Def.Def.Body.Span
+			if p >= body.Lo && p < body.Hi {
+				p = e.Call.Pos()
+			}
+		}
+	}
+	return p
+}
+
+// at is origin for the builder.
+func (b *builder) at(p syntax.Pos, e *Expansion) syntax.Pos { return origin(p, e) }
+
+// Walk visits the body of f after lowering, depth first: a macro
+// invocation is visited, then what it expands to (built-in macros' nodes
+// included); code compiled out is skipped; items declared in the body
+// are not entered (they are Funcs and Items of their own). If visit
+// returns false, the node's children are skipped.
+func (p *Program) Walk(f *Func, visit func(syntax.Node, *Cursor) bool) {
+	c := &Cursor{p: p, Func: f, scope: f.Scope, exp: f.Exp, cond: f.Cond}
+	c.tree(f.Body, visit)
+}
+
+// NewCursor returns a cursor for code outside function bodies (an
+// item's own tokens), for positions and conditions.
+func NewCursor(p *Program, scope *resolve.Scope, exp *Expansion, cond cfg.Expr) *Cursor {
+	return &Cursor{p: p, scope: scope, exp: exp, cond: cond}
+}
+
+// Inspect is Walk without the cursor: it visits every node of f's body
+// after expansion.
+func (p *Program) Inspect(f *Func, visit func(syntax.Node) bool) {
+	p.Walk(f, func(n syntax.Node, _ *Cursor) bool { return visit(n) })
+}
+
+// tree visits n and, unless visit declines, everything under it.
+func (c *Cursor) tree(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
+	if n == nil {
+		return
+	}
+	if c.node(n, visit) {
+		c.children(n, visit)
+	}
+}
+
+// children visits what is under n (n itself already visited).
+func (c *Cursor) children(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
+	syntax.Inspect(n, func(x syntax.Node) bool {
+		if x == n {
+			return true
+		}
+		return c.node(x, visit)
+	})
+}
+
+// node visits x and reports whether the generic traversal should go on
+// into its children; nodes that change the context are traversed here.
+func (c *Cursor) node(x syntax.Node, visit func(syntax.Node, *Cursor) bool) bool {
+	if c.p.dead[x] {
+		return false
+	}
+	switch x := x.(type) {
+	case *syntax.ItemStmt:
+		if mi, ok := x.Item.(*syntax.MacroItem); ok {
+			c.withCond(x, func() {
+				if visit(x, c) {
+					c.macro(mi.Mac, visit)
+				}
+			})
+		}
+		return false
+	case *syntax.MacroExpr:
+		if visit(x, c) {
+			c.macro(x.Mac, visit)
+		}
+		return false
+	case *syntax.MacroPat:
+		if visit(x, c) {
+			c.macro(x.Mac, visit)
+		}
+		return false
+	case *syntax.MacroType:
+		if visit(x, c) {
+			c.macro(x.Mac, visit)
+		}
+		return false
+	case *syntax.BlockExpr:
+		saved, savedUnsafe := c.scope, c.inUnsafe
+		if s := c.p.blockScopes[x]; s != nil {
+			c.scope = s
+		}
+		if visit(x, c) {
+			c.inUnsafe = c.inUnsafe || x.Unsafe
+			c.children(x, visit)
+		}
+		c.scope, c.inUnsafe = saved, savedUnsafe
+		return false
+	}
+	if cond := c.p.conds[x]; cond != nil {
+		c.withCond(x, func() {
+			if visit(x, c) {
+				c.children(x, visit)
+			}
+		})
+		return false
+	}
+	return visit(x, c)
+}
+
+// withCond runs f with the condition of n added.
+func (c *Cursor) withCond(n any, f func()) {
+	saved := c.cond
+	if cond := c.p.Cond(n); cond != nil {
+		c.cond = cfg.And(c.cond, cond)
+	}
+	f()
+	c.cond = saved
+}
+
+// macro visits what an invocation expanded to.
+func (c *Cursor) macro(call *syntax.MacroCall, visit func(syntax.Node, *Cursor) bool) {
+	e := c.p.exps[call]
+	if e == nil {
+		return
+	}
+	savedExp, savedScope := c.exp, c.scope
+	c.exp = e
+	if s := c.p.expScope[e]; s != nil {
+		c.scope = s
+	}
+	if e.Expr != nil {
+		c.tree(e.Expr, visit)
+	}
+	for _, x := range e.Exprs {
+		c.tree(x, visit)
+	}
+	if e.Pat != nil {
+		c.tree(e.Pat, visit)
+	}
+	if e.Type != nil {
+		c.tree(e.Type, visit)
+	}
+	for _, s := range e.Stmts {
+		c.tree(s, visit)
+	}
+	c.exp, c.scope = savedExp, savedScope
+}
