@@ -495,16 +495,18 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 		if w.localType(recv) {
 			return // a local type's method provided by a trait or derive
 		}
+		if strings.HasPrefix(recv, "std::") {
+			return // a std type's method that is not an authority
+		}
 	}
+	// The receiver's type is unknown, or a dependency's: a method of the
+	// crate with that name may be the one called.
 	locals := r.MethodsByName[name]
 	if len(locals) > 0 && len(locals) <= 4 {
 		for _, d := range locals {
 			w.call(Call{Callee: d.Path, Pos: m.Name.Pos(), Indirect: true})
 		}
 		return
-	}
-	if recv != "" && strings.HasPrefix(recv, "std::") {
-		return // a std type whose method is not an authority
 	}
 	if recv != "" && !w.localType(recv) {
 		w.external(recv+"::"+name, m.Name.Pos())

@@ -543,14 +543,15 @@ func (l *loader) loadChildren(parent *Module, mod *syntax.ModItem) []*Module {
 	alts := l.pathAlternatives(mod)
 	if alts == nil {
 		v, ok := pathAttr(l.crate.Fset, mod.Attrs)
-		if child := l.loadChild(parent, mod, v, ok, cond); child != nil {
+		if child := l.loadChild(parent, mod, v, ok, cond, false); child != nil {
 			return []*Module{child}
 		}
 		return nil
 	}
 	var out []*Module
-	for _, a := range alts {
-		if child := l.loadChild(parent, mod, a.path, a.hasPath, cfg.And(cond, a.cond)); child != nil {
+	for i, a := range alts {
+		quiet := i == len(alts)-1 // the default file, when no cfg_attr applies
+		if child := l.loadChild(parent, mod, a.path, a.hasPath, cfg.And(cond, a.cond), quiet); child != nil {
 			out = append(out, child)
 		}
 	}
@@ -608,7 +609,11 @@ func (l *loader) pathAlternatives(mod *syntax.ModItem) []pathAlt {
 	return append(alts, pathAlt{cond: none, path: v, hasPath: ok})
 }
 
-func (l *loader) loadChild(parent *Module, mod *syntax.ModItem, pathValue string, hasPath bool, cond cfg.Expr) *Module {
+// loadChild loads one module file. quiet leaves a missing file
+// unreported: the default file of a declaration whose cfg_attr paths are
+// unknown, which often exists under none of the configurations (rustix's
+// backend module is one of two cfg_attr paths, always).
+func (l *loader) loadChild(parent *Module, mod *syntax.ModItem, pathValue string, hasPath bool, cond cfg.Expr, quiet bool) *Module {
 	fset := l.crate.Fset
 	child := &Module{
 		Name:   mod.Name.Name,
@@ -651,7 +656,9 @@ func (l *loader) loadChild(parent *Module, mod *syntax.ModItem, pathValue string
 		}
 	}
 	if file == "" {
-		l.problem("module-not-found", declPos, "module %s: none of %s exists", strings.Join(child.Path, "::"), strings.Join(candidates, ", "))
+		if !quiet {
+			l.problem("module-not-found", declPos, "module %s: none of %s exists", strings.Join(child.Path, "::"), strings.Join(candidates, ", "))
+		}
 		return nil
 	}
 	f, sf := l.parseFile(file, declPos)

@@ -421,8 +421,8 @@ func (b *builder) attrBlindSpots(it syntax.Item) {
 	}
 	for _, a := range base.Attrs {
 		name := a.Name()
-		if a.Doc != "" || builtinAttrs[name] {
-			continue
+		if a.Doc != "" || builtinAttrs[name] || strings.HasPrefix(name, "rustc_") {
+			continue // rustc_* are the compiler's internal attributes
 		}
 		tool := false
 		for _, p := range toolPrefixes {

@@ -308,9 +308,9 @@ func (b *builder) unknownMacro(e *Expansion, call *syntax.MacroCall, file *synta
 	} else {
 		where := "in the crate, its dependencies or the standard library"
 		if b.opt.Macros == nil {
-			where = "in the crate or the standard library (dependencies were not searched)"
+			where = "in the crate or the standard library; dependencies were not searched"
 		}
-		b.blind("macro-not-found", at, "macro %s! is defined nowhere Warden looked (%s); what it expands to is not analysed", e.Name, where)
+		b.blind("macro-not-found", at, "macro %s! is defined nowhere Warden looked (%s): what it expands to is not analysed", e.Name, where)
 	}
 	if len(args) == 0 {
 		return
