@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/parsestats"
@@ -87,9 +89,19 @@ func parseStatsCommand() *command {
 		run: func(ctx context.Context, e *env, args []string) error {
 			fs := newFlagSet(e, "parse-stats", parseStatsUsage)
 			jobs := fs.Int("j", 0, "number of parallel parsers")
+			// Undocumented: a CPU profile of the whole command, for
+			// measuring the process rather than an in-process benchmark.
+			cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 			paths, err := parseFlags(fs, args)
 			if err != nil {
 				return err
+			}
+			if *cpuprofile != "" {
+				stop, err := startCPUProfile(*cpuprofile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			if len(paths) == 0 {
 				return fmt.Errorf("%w: no files given", errUsage)
@@ -98,17 +110,21 @@ func parseStatsCommand() *command {
 			if err != nil {
 				return err
 			}
-			out := bufio.NewWriter(e.stdout)
-			defer out.Flush()
-			enc := json.NewEncoder(out)
-			enc.SetEscapeHTML(false)
+			defer batchGC()()
+			out := bufio.NewWriterSize(e.stdout, 64<<10)
+			var line []byte
 			unreadable := 0
 			err = parsestats.Run(ctx, files, *jobs, func(s parsestats.Stats) error {
-				if s.Bytes == 0 && len(s.Errors) > 0 && strings.HasPrefix(s.Errors[0], "0:0: ") {
+				if s.ReadErr != nil {
 					unreadable++
 				}
-				return enc.Encode(s)
+				line = s.AppendJSON(line[:0])
+				_, err := out.Write(line)
+				return err
 			})
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
 			if err != nil {
 				return err
 			}
@@ -118,6 +134,52 @@ func parseStatsCommand() *command {
 			return nil
 		},
 	}
+}
+
+// batchGC tunes the garbage collector for parse-stats until the returned
+// function restores the previous settings. The command's live heap is
+// small (each worker's reused buffers and the one tree it is counting,
+// about 20 MB over the whole registry) while it allocates about 9 bytes
+// per source byte, so at the default GOGC=100 the collector ran 65 times
+// over the registry's 87 MB. At 400 it runs 13 times; the whole command
+// takes about 15% less time (0.72 s to 0.61 s wall on 2 cores) for a peak
+// RSS of 180 MB instead of 90 MB. Higher values cost more in page faults
+// on fresh memory than they save. The 2 GiB soft limit keeps the 5x
+// headroom from growing without bound on a few huge files (up to 64 MiB
+// each): near it the collector runs as often as it must. GOGC and
+// GOMEMLIMIT, when set, are left alone.
+func batchGC() (restore func()) {
+	var undo []func()
+	if os.Getenv("GOGC") == "" {
+		old := debug.SetGCPercent(400)
+		undo = append(undo, func() { debug.SetGCPercent(old) })
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		old := debug.SetMemoryLimit(2 << 30)
+		undo = append(undo, func() { debug.SetMemoryLimit(old) })
+	}
+	return func() {
+		for _, f := range undo {
+			f()
+		}
+	}
+}
+
+// startCPUProfile writes a CPU profile to path until the returned
+// function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 const parseUsage = `Usage: warden debug parse [--fail-on-errors] PATH...
