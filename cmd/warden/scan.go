@@ -595,13 +595,13 @@ func treeCommand() *command {
 			out := bufio.NewWriter(e.stdout)
 			switch *format {
 			case "json":
-				err = tree.JSON(out, rep)
+				err = report.TreeJSON(out, rep)
 			case "dot":
-				err = tree.DOT(out, rep)
+				err = report.TreeDOT(out, rep)
 			case "md":
-				err = tree.Markdown(out, rep)
+				err = report.TreeMarkdown(out, rep)
 			default:
-				err = tree.Text(out, rep)
+				err = report.TreeText(out, rep)
 			}
 			if ferr := out.Flush(); err == nil {
 				err = ferr

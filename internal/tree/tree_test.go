@@ -2,6 +2,7 @@ package tree
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,8 +255,8 @@ func TestTreeCache(t *testing.T) {
 		t.Fatalf("cached: cold %d, warm %d of %d", cold.Cached, warm.Cached, len(warm.Crates))
 	}
 	var a, b strings.Builder
-	JSON(&a, &Report{Root: cold.Root, Crates: cold.Crates, Edges: cold.Edges})
-	JSON(&b, &Report{Root: warm.Root, Crates: warm.Crates, Edges: warm.Edges})
+	writeJSON(&a, &Report{Root: cold.Root, Crates: cold.Crates, Edges: cold.Edges})
+	writeJSON(&b, &Report{Root: warm.Root, Crates: warm.Crates, Edges: warm.Edges})
 	// Another version of Warden does not trust these entries.
 	tr, _ := deps.Resolve(context.Background(), "../../testdata/tree/app", deps.Options{Target: "x86_64-unknown-linux-gnu", Mode: deps.Cargo, Cache: c})
 	if other, err := Analyze(context.Background(), tr, Options{Cache: c, Version: "other"}); err != nil || other.Cached != 0 {
@@ -284,7 +285,7 @@ func TestTreeCache(t *testing.T) {
 	}
 	again := run()
 	var c3 strings.Builder
-	JSON(&c3, &Report{Root: again.Root, Crates: again.Crates, Edges: again.Edges})
+	writeJSON(&c3, &Report{Root: again.Root, Crates: again.Crates, Edges: again.Edges})
 	if again.Cached != 0 || c3.String() != a.String() {
 		t.Errorf("after corruption: %d from cache (want 0), report equal: %v", again.Cached, c3.String() == a.String())
 	}
@@ -322,6 +323,11 @@ func TestTreeWithoutCargo(t *testing.T) {
 			}
 		}
 	}
+}
+
+func writeJSON(b *strings.Builder, r *Report) {
+	data, _ := json.Marshal(r)
+	b.Write(data)
 }
 
 func needApps(t *testing.T) {
@@ -436,4 +442,13 @@ func TestTwoVersions(t *testing.T) {
 	if len(versions) != 2 {
 		t.Errorf("clap versions in the tree report: %v", versions)
 	}
+}
+
+func hasCap(cs []model.Capability, c model.Capability) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }

@@ -1,107 +1,28 @@
-package tree
+package report
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/wardenrs/warden/internal/analysis"
-	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/model"
+	"github.com/wardenrs/warden/internal/tree"
 )
 
-// Report is the result of a tree analysis. Its JSON form is the output of
-// "warden tree --format json".
-type Report struct {
-	Root   string `json:"root"`
-	RootID string `json:"root_id"`
-	// BlindSpots counts the blind spots of every crate; IncompleteCrates
-	// the crates that have some.
-	BlindSpots       int           `json:"blind_spots"`
-	IncompleteCrates int           `json:"incomplete_crates"`
-	Crates           []CrateReport `json:"crates"`
-	Edges            []Edge        `json:"edges"`
-	// Cached counts the crates whose analysis came from the cache.
-	Cached int `json:"cached"`
-	// Notes say how the tree was resolved (fallbacks) and what went
-	// wrong with the cache.
-	Notes []string `json:"notes"`
-	// Results holds the complete analysis of the packages asked for
-	// (Options.Full), with functions linked across the tree.
-	Results map[deps.ID]*analysis.Result `json:"-"`
-}
-
-func (r *Report) complete() bool {
-	for _, c := range r.Crates {
-		if !c.Analyzed {
-			return false
-		}
-	}
-	return true
-}
-
-// CrateReport is what the tree analysis says about one package.
-type CrateReport struct {
-	ID       string   `json:"id"`
-	Name     string   `json:"name"`
-	Version  string   `json:"version"`
-	Path     string   `json:"path"`
-	Features []string `json:"features"`
-	// Runtime are the capabilities the crate's code reaches when the
-	// program runs; BuildTime those reached when it is built (its build
-	// script, or all of it for a proc macro or a crate used only at build
-	// time).
-	Runtime   []model.Capability `json:"runtime"`
-	BuildTime []model.Capability `json:"build_time"`
-	// Direct and DirectBuild are the capabilities of the crate's own
-	// code, at run time and at build time.
-	Direct      []model.Capability `json:"direct"`
-	DirectBuild []model.Capability `json:"direct_build"`
-	// BroughtBy maps each runtime capability the crate does not have
-	// itself to the dependencies ("name version") through which it is
-	// reached.
-	BroughtBy map[model.Capability][]string `json:"brought_by"`
-	// BuildOnly marks crates used only at build time (build
-	// dependencies, proc macros and what they use).
-	BuildOnly bool `json:"build_only"`
-	ProcMacro bool `json:"proc_macro"`
-	// Functions lists the crate's public functions (and binaries' main)
-	// that reach a capability, with a witness path per capability.
-	Functions   []analysis.Function `json:"functions"`
-	Analyzed    bool                `json:"analyzed"`
-	Error       string              `json:"error,omitempty"`
-	Problems    []diag.Diagnostic   `json:"problems"`
-	BlindSpots  []diag.Diagnostic   `json:"blind_spots"`
-	Findings    int                 `json:"findings"`
-	AssumedCfgs []string            `json:"assumed_cfgs,omitempty"`
-	Notes       []string            `json:"notes,omitempty"`
-}
-
-// Edge is a dependency edge, between package ids.
-type Edge struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-	Kind string `json:"kind"` // normal or build
-}
-
-// label is "name version".
-func (c *CrateReport) label() string { return c.Name + " " + c.Version }
-
-// reason is the crate's main reason for its most significant
+// crateReason is the crate's main reason for its most significant
 // capability: a function (an entry point, else a public one) and a
 // short witness.
-func (c *CrateReport) reason() string {
+func crateReason(c *tree.CrateReport) string {
 	caps := c.Runtime
 	if len(caps) == 0 {
 		caps = c.BuildTime
 	}
 	for _, cap := range significance {
-		if !hasCap(caps, cap) {
+		if !hasCapability(caps, cap) {
 			continue
 		}
 		best, bestLen := "", 0
@@ -141,7 +62,7 @@ func shortWitness(w string) string {
 	return strings.Join([]string{parts[0], "…", parts[len(parts)-2], parts[len(parts)-1]}, " -> ")
 }
 
-func hasCap(cs []model.Capability, c model.Capability) bool {
+func hasCapability(cs []model.Capability, c model.Capability) bool {
 	for _, x := range cs {
 		if x == c {
 			return true
@@ -150,7 +71,7 @@ func hasCap(cs []model.Capability, c model.Capability) bool {
 	return false
 }
 
-func caps(cs []model.Capability) string {
+func capsText(cs []model.Capability) string {
 	if len(cs) == 0 {
 		return "-"
 	}
@@ -161,12 +82,12 @@ func caps(cs []model.Capability) string {
 	return strings.Join(s, " ")
 }
 
-// Text writes the tree report for a person: a headline with the coverage,
+// TreeText writes the tree report for a person: a headline with the coverage,
 // one line per crate (runtime and build-time capabilities and the main
 // reason), then the details: what brings each capability, the root's
 // entry points and public functions with their witnesses, and each
 // crate's problems and blind spots.
-func Text(w io.Writer, r *Report) error {
+func TreeText(w io.Writer, r *tree.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "dependency tree of %s: %d crates", clean(r.Root), len(r.Crates))
 	if r.BlindSpots > 0 {
@@ -179,17 +100,17 @@ func Text(w io.Writer, r *Report) error {
 	}
 	nameW := len("crate")
 	for _, c := range r.Crates {
-		if n := utf8.RuneCountInString(c.label()) + 8; n > nameW {
+		if n := utf8.RuneCountInString(c.Label()) + 8; n > nameW {
 			nameW = n
 		}
 	}
 	rtW, btW := len("runtime"), len("build time")
 	for _, c := range r.Crates {
-		rtW, btW = max(rtW, len(caps(c.Runtime))), max(btW, len(caps(c.BuildTime)))
+		rtW, btW = max(rtW, len(capsText(c.Runtime))), max(btW, len(capsText(c.BuildTime)))
 	}
 	fmt.Fprintf(&b, "\n%-*s  %-*s  %-*s  %s\n", nameW, "crate", rtW, "runtime", btW, "build time", "why")
 	for _, c := range r.Crates {
-		name := clean(c.label())
+		name := clean(c.Label())
 		if c.BuildOnly {
 			name += " [build]"
 		}
@@ -197,16 +118,16 @@ func Text(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "%-*s  not analysed: %s\n", nameW, name, clean(c.Error))
 			continue
 		}
-		why := clean(c.reason())
+		why := clean(crateReason(&c))
 		if len(c.BlindSpots) > 0 {
 			why = fmt.Sprintf("(%d blind spots) %s", len(c.BlindSpots), why)
 		}
-		fmt.Fprintf(&b, "%-*s  %-*s  %-*s  %s\n", nameW, name, rtW, caps(c.Runtime), btW, caps(c.BuildTime), why)
+		fmt.Fprintf(&b, "%-*s  %-*s  %-*s  %s\n", nameW, name, rtW, capsText(c.Runtime), btW, capsText(c.BuildTime), why)
 	}
 	for _, c := range r.Crates {
 		details := crateDetails(&c, c.ID == r.RootID)
 		if details != "" {
-			fmt.Fprintf(&b, "\n%s\n%s", clean(c.label()), details)
+			fmt.Fprintf(&b, "\n%s\n%s", clean(c.Label()), details)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -216,7 +137,7 @@ func Text(w io.Writer, r *Report) error {
 // crateDetails lists what brings a crate's capabilities, its functions'
 // witnesses (all of them for the root, else none), and its problems and
 // blind spots.
-func crateDetails(c *CrateReport, root bool) string {
+func crateDetails(c *tree.CrateReport, root bool) string {
 	var b strings.Builder
 	if len(c.AssumedCfgs) > 0 {
 		fmt.Fprintf(&b, "  build script may set cfgs: %s\n", clean(strings.Join(c.AssumedCfgs, ", ")))
@@ -258,8 +179,8 @@ func crateDetails(c *CrateReport, root bool) string {
 	return b.String()
 }
 
-// JSON writes the report as indented JSON.
-func JSON(w io.Writer, r *Report) error {
+// TreeJSON writes the tree report as indented JSON.
+func TreeJSON(w io.Writer, r *tree.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -274,24 +195,24 @@ var capColors = map[model.Capability]string{
 	model.Build: "gray", model.Unsafe: "lightgray",
 }
 
-// DOT writes the crate graph for Graphviz: one node per package (two
+// TreeDOT writes the crate graph for Graphviz: one node per package (two
 // versions of a crate are two nodes), coloured by its most significant
 // runtime capability; crates used only at build time are dashed, and so
 // are build-dependency edges.
-func DOT(w io.Writer, r *Report) error {
+func TreeDOT(w io.Writer, r *tree.Report) error {
 	var b strings.Builder
 	b.WriteString("digraph warden {\n  rankdir=LR;\n  node [shape=box, style=filled, fillcolor=white];\n")
 	for _, c := range r.Crates {
 		color := "white"
 		for _, cap := range significance {
-			if hasCap(c.Runtime, cap) {
+			if hasCapability(c.Runtime, cap) {
 				color = capColors[cap]
 				break
 			}
 		}
-		label := fmt.Sprintf("%s %s\n%s", c.Name, c.Version, caps(c.Runtime))
+		label := fmt.Sprintf("%s %s\n%s", c.Name, c.Version, capsText(c.Runtime))
 		if len(c.BuildTime) > 0 {
-			label += "\nbuild: " + caps(c.BuildTime)
+			label += "\nbuild: " + capsText(c.BuildTime)
 		}
 		style := "filled"
 		if c.BuildOnly {
@@ -332,13 +253,13 @@ func dotQuote(s string) string {
 	return b.String()
 }
 
-// Markdown writes the tree's audit report: the coverage, a table of every
+// TreeMarkdown writes the tree's audit report: the coverage, a table of every
 // crate (runtime and build-time capabilities, what brings them, the main
 // reason), the root's functions with their witnesses, then one short
 // section per crate with capabilities: its functions that have effects
 // of their own, its public functions that reach capabilities, and its
 // blind spots.
-func Markdown(w io.Writer, r *Report) error {
+func TreeMarkdown(w io.Writer, r *tree.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Dependency tree audit: %s\n\n", mdText(r.Root))
 	analysed := 0
@@ -355,7 +276,7 @@ func Markdown(w io.Writer, r *Report) error {
 	}
 	b.WriteString("| Crate | Runtime | Build time | Through | Why |\n|---|---|---|---|---|\n")
 	for _, c := range r.Crates {
-		name := c.label()
+		name := c.Label()
 		if c.BuildOnly {
 			name += " (build only)"
 		}
@@ -369,20 +290,20 @@ func Markdown(w io.Writer, r *Report) error {
 				through = append(through, fmt.Sprintf("%s via %s", cap, strings.Join(names, ", ")))
 			}
 		}
-		why := c.reason()
+		why := crateReason(&c)
 		if len(c.BlindSpots) > 0 {
 			why = fmt.Sprintf("%d blind spots; %s", len(c.BlindSpots), why)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", code(name), caps(c.Runtime), caps(c.BuildTime), mdText(strings.Join(through, "; ")), mdText(why))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", code(name), capsText(c.Runtime), capsText(c.BuildTime), mdText(strings.Join(through, "; ")), mdText(why))
 	}
 	for _, c := range r.Crates {
 		if len(c.Runtime)+len(c.BuildTime)+len(c.BlindSpots) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n", mdText(c.label()))
-		fmt.Fprintf(&b, "- Runtime: %s; build time: %s\n", caps(c.Runtime), caps(c.BuildTime))
+		fmt.Fprintf(&b, "\n## %s\n\n", mdText(c.Label()))
+		fmt.Fprintf(&b, "- Runtime: %s; build time: %s\n", capsText(c.Runtime), capsText(c.BuildTime))
 		if len(c.Direct)+len(c.DirectBuild) > 0 {
-			fmt.Fprintf(&b, "- Effects of its own: %s (runtime), %s (build time)\n", caps(c.Direct), caps(c.DirectBuild))
+			fmt.Fprintf(&b, "- Effects of its own: %s (runtime), %s (build time)\n", capsText(c.Direct), capsText(c.DirectBuild))
 		}
 		if len(c.AssumedCfgs) > 0 {
 			fmt.Fprintf(&b, "- Its build script may set: %s\n", code(strings.Join(c.AssumedCfgs, ", ")))
@@ -409,44 +330,3 @@ func Markdown(w io.Writer, r *Report) error {
 	return err
 }
 
-// sortCrates orders crate reports by name and version (stable output).
-func sortCrates(cs []CrateReport) {
-	sort.SliceStable(cs, func(i, j int) bool {
-		if cs[i].Name != cs[j].Name {
-			return cs[i].Name < cs[j].Name
-		}
-		return cs[i].Version < cs[j].Version
-	})
-}
-
-// clean makes a string from a crate safe for a terminal: control and
-// bidirectional characters and invalid UTF-8 become visible escapes.
-func clean(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
-			fmt.Fprintf(&b, `\u{%x}`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-// mdText escapes a string for Markdown text and table cells.
-func mdText(s string) string {
-	s = clean(s)
-	r := strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
-	return r.Replace(s)
-}
-
-// code renders a string as a Markdown code span.
-func code(s string) string {
-	s = strings.ReplaceAll(clean(s), "`", "'")
-	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
-}

@@ -1,0 +1,86 @@
+package tree
+
+import (
+	"github.com/wardenrs/warden/internal/analysis"
+	"github.com/wardenrs/warden/internal/deps"
+	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/model"
+)
+
+// Report is the result of a tree analysis. Its JSON form is the output of
+// "warden tree --format json" (rendered by internal/report).
+type Report struct {
+	Root   string `json:"root"`
+	RootID string `json:"root_id"`
+	// BlindSpots counts the blind spots of every crate; IncompleteCrates
+	// the crates that have some.
+	BlindSpots       int           `json:"blind_spots"`
+	IncompleteCrates int           `json:"incomplete_crates"`
+	Crates           []CrateReport `json:"crates"`
+	Edges            []Edge        `json:"edges"`
+	// Cached counts the crates whose analysis came from the cache.
+	Cached int `json:"cached"`
+	// Notes say how the tree was resolved (fallbacks) and what went
+	// wrong with the cache.
+	Notes []string `json:"notes"`
+	// Results holds the complete analysis of the packages asked for
+	// (Options.Full), with functions linked across the tree.
+	Results map[deps.ID]*analysis.Result `json:"-"`
+}
+
+// Label is "name version".
+func (c *CrateReport) Label() string { return c.Name + " " + c.Version }
+
+func (r *Report) complete() bool {
+	for _, c := range r.Crates {
+		if !c.Analyzed {
+			return false
+		}
+	}
+	return true
+}
+
+// CrateReport is what the tree analysis says about one package.
+type CrateReport struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	Path     string   `json:"path"`
+	Features []string `json:"features"`
+	// Runtime are the capabilities the crate's code reaches when the
+	// program runs; BuildTime those reached when it is built (its build
+	// script, or all of it for a proc macro or a crate used only at build
+	// time).
+	Runtime   []model.Capability `json:"runtime"`
+	BuildTime []model.Capability `json:"build_time"`
+	// Direct and DirectBuild are the capabilities of the crate's own
+	// code, at run time and at build time.
+	Direct      []model.Capability `json:"direct"`
+	DirectBuild []model.Capability `json:"direct_build"`
+	// BroughtBy maps each runtime capability the crate does not have
+	// itself to the dependencies ("name version") through which it is
+	// reached.
+	BroughtBy map[model.Capability][]string `json:"brought_by"`
+	// BuildOnly marks crates used only at build time (build
+	// dependencies, proc macros and what they use).
+	BuildOnly bool `json:"build_only"`
+	ProcMacro bool `json:"proc_macro"`
+	// Functions lists the crate's public functions (and binaries' main)
+	// that reach a capability, with a witness path per capability.
+	Functions   []analysis.Function `json:"functions"`
+	Analyzed    bool                `json:"analyzed"`
+	Error       string              `json:"error,omitempty"`
+	Problems    []diag.Diagnostic   `json:"problems"`
+	BlindSpots  []diag.Diagnostic   `json:"blind_spots"`
+	Findings    int                 `json:"findings"`
+	AssumedCfgs []string            `json:"assumed_cfgs,omitempty"`
+	Notes       []string            `json:"notes,omitempty"`
+}
+
+// Edge is a dependency edge, between package ids.
+type Edge struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Kind string `json:"kind"` // normal or build
+}
+
