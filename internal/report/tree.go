@@ -329,4 +329,3 @@ func TreeMarkdown(w io.Writer, r *tree.Report) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-

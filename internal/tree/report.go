@@ -83,4 +83,3 @@ type Edge struct {
 	To   string `json:"to"`
 	Kind string `json:"kind"` // normal or build
 }
-
