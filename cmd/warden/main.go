@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 )
 
@@ -185,4 +186,31 @@ func versionCommand() *command {
 			return nil
 		},
 	}
+}
+
+// cacheVersion identifies this build of Warden in cache keys: results
+// cached by another build (another release, another commit, or a
+// development build, which is told apart by its executable) are never
+// reused.
+func cacheVersion() string {
+	v := version
+	local := version == "dev"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				v += " " + s.Value
+			case "vcs.modified":
+				local = local || s.Value == "true"
+			}
+		}
+	}
+	if local {
+		if exe, err := os.Executable(); err == nil {
+			if st, err := os.Stat(exe); err == nil {
+				v += fmt.Sprintf(" exe %d %d", st.Size(), st.ModTime().UnixNano())
+			}
+		}
+	}
+	return v
 }

@@ -233,7 +233,7 @@ func scanCommand() *command {
 				return err
 			}
 			scan, err := tree.ScanPackages(ctx, dir, tree.ScanOptions{Load: cf.options(), FeaturesGiven: cf.featuresGiven(),
-				NoDeps: *noDeps, Cache: c, Jobs: cc.jobs, Version: version, Progress: progress(e)})
+				NoDeps: *noDeps, Cache: c, Jobs: cc.jobs, Version: cacheVersion(), Progress: progress(e)})
 			if err != nil {
 				return err
 			}
@@ -588,7 +588,7 @@ func treeCommand() *command {
 			if err != nil {
 				return err
 			}
-			rep, err := tree.Analyze(ctx, t, tree.Options{Target: triple, Jobs: cc.jobs, Cache: c, Version: version, Progress: progress(e)})
+			rep, err := tree.Analyze(ctx, t, tree.Options{Target: triple, Jobs: cc.jobs, Cache: c, Version: cacheVersion(), Progress: progress(e)})
 			if err != nil {
 				return err
 			}

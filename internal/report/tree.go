@@ -91,7 +91,7 @@ func TreeText(w io.Writer, r *tree.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "dependency tree of %s: %d crates", clean(r.Root), len(r.Crates))
 	if r.BlindSpots > 0 {
-		fmt.Fprintf(&b, "\nincomplete: %d blind spots in %d crates (listed below)\n", r.BlindSpots, r.IncompleteCrates)
+		fmt.Fprintf(&b, "\nincomplete: %s in %s (listed below)\n", plural(r.BlindSpots, "blind spot"), plural(r.IncompleteCrates, "crate"))
 	} else {
 		b.WriteString(", every line of the enabled code analysed\n")
 	}
@@ -109,7 +109,7 @@ func TreeText(w io.Writer, r *tree.Report) error {
 		rtW, btW = max(rtW, len(capsText(c.Runtime))), max(btW, len(capsText(c.BuildTime)))
 	}
 	fmt.Fprintf(&b, "\n%-*s  %-*s  %-*s  %s\n", nameW, "crate", rtW, "runtime", btW, "build time", "why")
-	for _, c := range r.Crates {
+	for _, c := range rootFirst(r) {
 		name := clean(c.Label())
 		if c.BuildOnly {
 			name += " [build]"
@@ -118,13 +118,13 @@ func TreeText(w io.Writer, r *tree.Report) error {
 			fmt.Fprintf(&b, "%-*s  not analysed: %s\n", nameW, name, clean(c.Error))
 			continue
 		}
-		why := clean(crateReason(&c))
+		why := truncate(clean(crateReason(&c)), 110)
 		if len(c.BlindSpots) > 0 {
-			why = fmt.Sprintf("(%d blind spots) %s", len(c.BlindSpots), why)
+			why = fmt.Sprintf("(%s) %s", plural(len(c.BlindSpots), "blind spot"), why)
 		}
 		fmt.Fprintf(&b, "%-*s  %-*s  %-*s  %s\n", nameW, name, rtW, capsText(c.Runtime), btW, capsText(c.BuildTime), why)
 	}
-	for _, c := range r.Crates {
+	for _, c := range rootFirst(r) {
 		details := crateDetails(&c, c.ID == r.RootID)
 		if details != "" {
 			fmt.Fprintf(&b, "\n%s\n%s", clean(c.Label()), details)
@@ -134,12 +134,38 @@ func TreeText(w io.Writer, r *tree.Report) error {
 	return err
 }
 
+// rootFirst returns the crates with the root first, then the rest in
+// dependency order.
+func rootFirst(r *tree.Report) []tree.CrateReport {
+	out := make([]tree.CrateReport, 0, len(r.Crates))
+	for _, c := range r.Crates {
+		if c.ID == r.RootID {
+			out = append(out, c)
+		}
+	}
+	for _, c := range r.Crates {
+		if c.ID != r.RootID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// truncate shortens s to n characters, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
 // crateDetails lists what brings a crate's capabilities, its functions'
 // witnesses (all of them for the root, else none), and its problems and
 // blind spots.
 func crateDetails(c *tree.CrateReport, root bool) string {
 	var b strings.Builder
-	if len(c.AssumedCfgs) > 0 {
+	if root && len(c.AssumedCfgs) > 0 {
 		fmt.Fprintf(&b, "  build script may set cfgs: %s\n", clean(strings.Join(c.AssumedCfgs, ", ")))
 	}
 	var brought []string

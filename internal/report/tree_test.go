@@ -45,7 +45,7 @@ func TestTreeRenderers(t *testing.T) {
 				t.Errorf("blind=%v: %s output carries raw control characters", blind, name)
 			}
 		}
-		if got := strings.Contains(text.String(), "incomplete: 1 blind spots in 1 crates"); got != blind {
+		if got := strings.Contains(text.String(), "incomplete: 1 blind spot in 1 crate"); got != blind {
 			t.Errorf("blind=%v: incomplete headline present = %v:\n%s", blind, got, text.String())
 		}
 		if got := strings.Contains(md.String(), "**Incomplete: 1 blind spots"); got != blind {

@@ -437,14 +437,15 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]
 		for _, fn := range lu.Unit.Funcs {
 			k := graph.Key{Unit: lu.ID, Path: fn.Path}
 			for _, e := range fn.Effect {
-				if atBuild {
+				// include! and env! read at build time, wherever they are.
+				if atBuild || e.Cap == model.Build {
 					directBuild[e.Cap] = true
 				} else {
 					direct[e.Cap] = true
 				}
 			}
 			for _, rc := range reach[k] {
-				if atBuild {
+				if atBuild || rc.Cap == model.Build {
 					buildCaps[rc.Cap] = true
 					continue
 				}
