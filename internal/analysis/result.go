@@ -55,6 +55,10 @@ type CrateInfo struct {
 	// Targets lists the targets analysed (lib, bin NAME, build-script,
 	// ...).
 	Targets []string `json:"targets"`
+	// DependenciesAnalyzed counts the dependency packages whose
+	// analysis is linked with the crate's (0: dependencies were not
+	// seen, as with --no-deps).
+	DependenciesAnalyzed int `json:"dependencies_analyzed"`
 }
 
 // Function summarises one function of the crate.

@@ -40,6 +40,9 @@ type jsonCrate struct {
 	ProcMacro    bool     `json:"proc_macro"`
 	AssumedCfgs  []string `json:"assumed_cfgs"`
 	Targets      []string `json:"targets"`
+	// DependenciesAnalyzed counts the dependencies whose analysis is
+	// linked with the crate's (0 with --no-deps).
+	DependenciesAnalyzed int `json:"dependencies_analyzed"`
 }
 
 type jsonEffect struct {
@@ -143,7 +146,8 @@ func buildJSON(r *analysis.Result) jsonReport {
 	v := jsonReport{
 		Crate: jsonCrate{Name: c.Name, Version: c.Version, Path: c.Path, Edition: c.Edition, Target: c.Target,
 			Features: clone(c.Features), Dependencies: clone(c.Dependencies), BuildScript: c.BuildScript,
-			ProcMacro: c.ProcMacro, AssumedCfgs: clone(c.AssumedCfgs), Targets: clone(c.Targets)},
+			ProcMacro: c.ProcMacro, AssumedCfgs: clone(c.AssumedCfgs), Targets: clone(c.Targets),
+			DependenciesAnalyzed: c.DependenciesAnalyzed},
 		Effects:   []jsonEffect{},
 		Functions: make([]jsonFunction, 0, len(r.Functions)),
 		Imports:   make([]jsonImport, 0, len(r.Imports)),

@@ -77,6 +77,11 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 	if c.ProcMacro {
 		p.print("  proc macro\tyes (runs inside the compiler)\n")
 	}
+	if c.DependenciesAnalyzed > 0 {
+		p.printf("  dependencies\t%d analysed and linked\n", c.DependenciesAnalyzed)
+	} else if len(c.Dependencies) > 0 {
+		p.print("  dependencies\tnot analysed: their macros are blind spots and calls into them are not followed\n")
+	}
 	if len(c.AssumedCfgs) > 0 {
 		// No tab: a long key would widen the column of every header line.
 		p.printf("  build script may set: %s (code under them is analysed, with its condition)\n", joinClean(c.AssumedCfgs, ""))

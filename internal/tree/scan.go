@@ -105,6 +105,7 @@ func ScanPackages(ctx context.Context, dir string, opt ScanOptions) (*Scan, erro
 			return nil, fmt.Errorf("package %s was not analysed", id)
 		}
 		res.Diagnostics = diag.Sort(append(res.Diagnostics, missingDeps(g, g.Packages[id])...))
+		res.Crate.DependenciesAnalyzed = analysedDeps(rep, g, id)
 		s.Results = append(s.Results, res)
 	}
 	return s, nil
@@ -119,6 +120,36 @@ func scanLoad(opt ScanOptions, p *deps.Package, resolved load.Options) load.Opti
 		o.Features, o.NoDefaultFeatures = p.Features, !p.DefaultFeatures
 	}
 	return o
+}
+
+// analysedDeps counts the packages p depends on, directly or not, whose
+// analysis is in the report.
+func analysedDeps(rep *Report, g *deps.Graph, id deps.ID) int {
+	ok := map[string]bool{}
+	for _, c := range rep.Crates {
+		ok[c.ID] = c.Analyzed
+	}
+	seen := map[deps.ID]bool{id: true}
+	stack := []deps.ID{id}
+	n := 0
+	for len(stack) > 0 {
+		p := g.Packages[stack[len(stack)-1]]
+		stack = stack[:len(stack)-1]
+		if p == nil {
+			continue
+		}
+		for _, d := range p.Deps {
+			if seen[d.ID] {
+				continue
+			}
+			seen[d.ID] = true
+			if ok[string(d.ID)] {
+				n++
+			}
+			stack = append(stack, d.ID)
+		}
+	}
+	return n
 }
 
 // missingDeps are blind spots for the dependencies of p whose source was
