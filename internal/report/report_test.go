@@ -543,7 +543,7 @@ func TestJSONContract(t *testing.T) {
 		want []string
 	}{
 		{"top", v, sorted("crate", "effects", "functions", "imports", "problems", "coverage", "findings", "io_safety_adoption", "summary")},
-		{"crate", v["crate"], sorted("name", "version", "path", "edition", "target", "features", "dependencies", "build_script", "proc_macro", "assumed_cfgs", "targets")},
+		{"crate", v["crate"], sorted("name", "version", "path", "edition", "target", "features", "dependencies", "build_script", "proc_macro", "assumed_cfgs", "targets", "dependencies_analyzed")},
 		{"effect", first("effects"), sorted("function", "callee", "capability", "kind", "file", "line", "col", "confidence", "evidence", "via_macro", "cfg", "build_time")},
 		{"function", first("functions"), sorted("path", "public", "entry", "target", "build_time", "file", "line", "direct", "reachable", "witness")},
 		{"import", first("imports"), sorted("dir", "file", "line", "module", "path", "resolved", "cfg")},
