@@ -108,10 +108,13 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 	// Effects.
 	p.printf("## Effects (%d)\n\n", len(effects))
 	if len(effects) == 0 {
-		if s.Complete {
-			p.print("No effects found.\n\n")
-		} else {
+		switch reached := reachedCaps(r); {
+		case !s.Complete:
 			p.printf("No effects found in the code Warden could see (%s: see Coverage).\n\n", plural(s.BlindSpots, "blind spot"))
+		case reached != "":
+			p.printf("No effects in the crate's own code; through its dependencies it reaches %s (see Public API reach).\n\n", reached)
+		default:
+			p.print("No effects found.\n\n")
 		}
 	}
 	for _, g := range groups {

@@ -389,3 +389,22 @@ func joinClean(ss []string, none string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// reachedCaps lists, in report order, the capabilities the crate's
+// functions reach (through its dependencies, when it has no effect of
+// its own), or "".
+func reachedCaps(r *analysis.Result) string {
+	set := map[model.Capability]bool{}
+	for _, f := range r.Functions {
+		for _, c := range f.Reachable {
+			set[c] = true
+		}
+	}
+	var out []string
+	for _, c := range model.All {
+		if set[c] {
+			out = append(out, string(c))
+		}
+	}
+	return strings.Join(out, ", ")
+}

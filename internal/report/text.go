@@ -96,10 +96,13 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 	effects := r.Of(diag.Effect)
 	p.print("\n")
 	if len(effects) == 0 {
-		if s.Complete {
-			p.print("No effects found.\n")
-		} else {
+		switch reached := reachedCaps(r); {
+		case !s.Complete:
 			p.printf("No effects found in the code Warden could see (%s: see below).\n", plural(s.BlindSpots, "blind spot"))
+		case reached != "":
+			p.printf("No effects in the crate's own code; through its dependencies it reaches %s (see below).\n", reached)
+		default:
+			p.print("No effects found.\n")
 		}
 	}
 	for _, g := range byCapability(effects) {
