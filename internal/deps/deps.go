@@ -167,6 +167,16 @@ func Resolve(ctx context.Context, dir string, opt Options) (*Graph, error) {
 	default:
 		return nil, fmt.Errorf("deps: unknown mode %v", opt.Mode)
 	}
+	if !lockNearby(dir) {
+		// cargo metadata --locked cannot work without a lock file, and
+		// an audit does not write one: the manifests decide.
+		g, err := resolveManifests(ctx, dir, opt)
+		if err != nil {
+			return nil, err
+		}
+		g.Notes = append([]string{"no Cargo.lock: dependencies resolved from the manifests, highest versions present"}, g.Notes...)
+		return g, nil
+	}
 	var notes []string
 	g, err := resolveCargo(ctx, dir, opt)
 	if err == nil {
@@ -197,6 +207,29 @@ func Resolve(ctx context.Context, dir string, opt Options) (*Graph, error) {
 	}
 	g.Notes = append([]string{why + "; resolved from the manifests, highest versions present"}, g.Notes...)
 	return g, nil
+}
+
+// lockNearby reports whether a Cargo.lock sits in dir or in a directory
+// above it that holds a Cargo.toml (a workspace root).
+func lockNearby(dir string) bool {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for i := 0; i < 16; i++ {
+		if _, err := os.Stat(filepath.Join(d, "Cargo.lock")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return false
+		}
+		if _, err := os.Stat(filepath.Join(parent, "Cargo.toml")); err != nil {
+			return false
+		}
+		d = parent
+	}
+	return false
 }
 
 // order computes g.Order: a depth-first walk from the root and the

@@ -235,11 +235,13 @@ func attrText(fset *syntax.FileSet, a *syntax.Attr) string {
 // body walks a function body.
 func (f *finder) body(pf *program.Func) {
 	public := pf.Public
+	// A function a macro generates is located at the invocation.
+	pos := program.NewCursor(f.p, pf.Scope, pf.Exp, pf.Cond).Pos(pf.Pos)
 	var fn *Func
 	if pf.Kind == program.Initializer {
-		fn = f.pseudo(pf.Path, public, pf.Pos)
+		fn = f.pseudo(pf.Path, public, pos)
 	} else {
-		fn = f.fn(pf.Path, public, pf.Pos)
+		fn = f.fn(pf.Path, public, pos)
 	}
 	if pf.Entry {
 		fn.Entry = true
@@ -403,8 +405,17 @@ func (w *walker) external(path string, pos syntax.Pos) {
 		return
 	}
 	switch first := path[:i]; first {
-	case "std", "core", "alloc", w.f.p.Name:
+	case "std", "core", "alloc":
 		return
+	case w.f.p.Name:
+		// A binary named like its package's library: a path under that
+		// name that did not resolve to one of the binary's own items
+		// names the library (the binary's items are found as
+		// definitions). For a library, it is an item Warden could not
+		// resolve.
+		if _, lib := w.f.p.R.Externs[first]; !lib || w.f.p.Target.Kind == manifest.KindLib || w.f.p.Target.Kind == manifest.KindProcMacro {
+			return
+		}
 	default:
 		if !w.isDependency(first) {
 			return
@@ -496,7 +507,10 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 			return // a local type's method provided by a trait or derive
 		}
 		if strings.HasPrefix(recv, "std::") {
-			return // a std type's method that is not an authority
+			// A std type's method: an authority only through an extension
+			// trait in scope (CommandExt::exec on a Command).
+			w.extensionMethod(name, m.Name.Pos())
+			return
 		}
 	}
 	// The receiver's type is unknown, or a dependency's: a method of the
@@ -527,6 +541,28 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 				}
 			}
 			w.effect(Found{Callee: callee, Cap: rl.Cap, Kind: rl.Kind, Pos: m.Name.Pos(), Evidence: ev})
+		}
+	}
+}
+
+// extensionMethod reports a modelled method of an extension trait
+// (Type::Trait::name in the model, the trait's name ending in Ext) when
+// the trait is in scope: rustc calls a trait's method only then.
+func (w *walker) extensionMethod(name string, pos syntax.Pos) {
+	for _, rl := range w.f.model.MethodCandidates(name) {
+		i := strings.LastIndex(rl.Pattern, "::")
+		if i < 0 || rl.Match != model.MatchPath {
+			continue
+		}
+		trait := rl.Pattern[:i]
+		short := trait[strings.LastIndex(trait, "::")+2:]
+		if !strings.HasSuffix(short, "Ext") {
+			continue
+		}
+		p := &syntax.Path{Segments: []*syntax.PathSegment{{Name: syntax.Ident{Name: short}}}}
+		if model.Canonical(w.f.p.R.ResolvePath(w.scope(), p, resolve.TypeNS).Path) == model.Canonical(trait) {
+			w.modelled(rl.Pattern, pos, diag.Resolved, "")
+			return
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/buildcfg"
@@ -240,6 +241,23 @@ func Load(ctx context.Context, dir string, opt Options) (*Crate, error) {
 	return c, nil
 }
 
+// assumedText writes a build script's cfg as conditions are written
+// (osslconf = "OPENSSL_NO_SSL3"), with * for the parts not known.
+func assumedText(b buildcfg.Cfg) string {
+	name := b.Name
+	if b.AnyName {
+		name += "*"
+	}
+	if !b.HasValue {
+		return name
+	}
+	v := b.Value
+	if b.AnyValue {
+		v += "*"
+	}
+	return name + " = " + strconv.Quote(v)
+}
+
 // loadTarget loads one target's module tree under conf.
 func (c *Crate) loadTarget(ctx context.Context, t *manifest.Target, conf *cfg.Config) *Target {
 	l := &loader{crate: c, conf: conf, ctx: ctx, seen: map[string]bool{}}
@@ -274,7 +292,7 @@ func (c *Crate) assumeBuildCfgs(t *Target) {
 	have := map[string]bool{}
 	for _, b := range found {
 		conf.Maybe.AddBuildCfg(b.Name, b.Value, b.HasValue, b.AnyName, b.AnyValue)
-		if text := b.String(); !have[text] {
+		if text := assumedText(b); !have[text] {
 			have[text] = true
 			c.BuildCfgs = append(c.BuildCfgs, text)
 		}
@@ -417,9 +435,10 @@ func (l *loader) enabled(it syntax.Item) bool {
 // Enabled expands the cfg_attr attributes of an item in place and reports
 // whether it may be compiled: its cfg attributes hold, or depend on
 // options that are unknown, in which case the residual condition is
-// recorded in conds (when conds is not nil). Malformed predicates are
-// reported through report and count as true, so the code is still
-// audited.
+// recorded in conds (when conds is not nil), joined to one recorded
+// there before (the branch of a cfg_if! that produced the item).
+// Malformed predicates are reported through report and count as true, so
+// the code is still audited.
 func Enabled(conf *cfg.Config, fset *syntax.FileSet, it syntax.Item, conds map[any]cfg.Expr, report func([]error)) bool {
 	base := itemBase(it)
 	if base == nil {
@@ -438,7 +457,7 @@ func Enabled(conf *cfg.Config, fset *syntax.FileSet, it syntax.Item, conds map[a
 		report([]error{err})
 	}
 	if t == cfg.Unknown && conds != nil {
-		conds[it] = cond
+		conds[it] = cfg.And(conds[it], cond)
 	}
 	return t != cfg.False || err != nil
 }

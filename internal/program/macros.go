@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wardenrs/warden/internal/expand"
+	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/resolve"
 	"github.com/wardenrs/warden/internal/syntax"
 )
@@ -142,9 +143,23 @@ func (b *builder) lookup(p *syntax.Path, scope *resolve.Scope, tx *textual, exp 
 		if d := tx.lookup(name); d != nil {
 			return d
 		}
+		if scope != nil && scope.ModScope == b.r.Root && from == "" {
+			// The crate root's path scope holds the #[macro_export]
+			// macros, whatever their textual order.
+			if d := b.exported[name]; d != nil {
+				return d
+			}
+		}
 		for _, c := range b.macroUse {
 			if d := b.foreign(c, name); d != nil {
 				return d
+			}
+		}
+		for _, c := range b.macroUse {
+			// A crate imported with #[macro_use] whose source is not
+			// available: its fallback, as for c::name!.
+			if k, ok := b.builtins[c+"::"+name]; ok {
+				return &macroDef{kind: k, crate: c}
 			}
 		}
 		if segs, global, ok := b.r.UseOf(scope, name); ok && len(segs) > 0 && segs[len(segs)-1] != name {
@@ -189,6 +204,9 @@ func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef 
 	}
 	switch first {
 	case "$crate":
+		if d := b.stdAlias(segs, from); d != nil {
+			return d
+		}
 		if from != "" {
 			return b.foreign(from, name)
 		}
@@ -200,6 +218,9 @@ func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef 
 			return &macroDef{kind: k, crate: "std"}
 		}
 		return nil
+	}
+	if d := b.stdAlias(segs, from); d != nil {
+		return d
 	}
 	crate, ok := b.r.Externs[first]
 	if !ok {
@@ -223,6 +244,44 @@ func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef 
 		return &macroDef{kind: k, crate: crate}
 	}
 	return nil
+}
+
+// stdAlias finds a standard macro named through an alias of std, core
+// or alloc: "extern crate core as _core; _core::stringify!", or, in a
+// dependency's expansion, "$crate::_core::stringify!" (bitflags 1.x).
+func (b *builder) stdAlias(segs []string, from string) *macroDef {
+	name := segs[len(segs)-1]
+	k, ok := b.builtins[name]
+	if !ok || len(segs) < 2 {
+		return nil
+	}
+	alias := segs[len(segs)-2]
+	if c, ok := b.r.Externs[alias]; ok && (c == "std" || c == "core" || c == "alloc") {
+		return &macroDef{kind: k, crate: "std"}
+	}
+	if segs[0] == "$crate" && from != "" {
+		// A dependency's own alias of std (__core, _core) or of the std
+		// module that holds the macro (memoffset's
+		// $crate::__priv::ptr::addr_of!, where __priv re-exports
+		// core::ptr).
+		for _, seg := range segs[1 : len(segs)-1] {
+			switch strings.Trim(seg, "_") {
+			case "core", "std", "alloc":
+				return &macroDef{kind: k, crate: "std"}
+			}
+		}
+		if stdModuleOf[name] != "" && stdModuleOf[name] == alias {
+			return &macroDef{kind: k, crate: "std"}
+		}
+	}
+	return nil
+}
+
+// stdModuleOf names the std module that defines a macro reached by path
+// (std::ptr::addr_of!), for dependencies that re-export that module.
+var stdModuleOf = map[string]string{
+	"addr_of": "ptr", "addr_of_mut": "ptr", "ready": "task", "pin": "pin", "offset_of": "mem",
+	"asm": "arch", "global_asm": "arch", "naked_asm": "arch",
 }
 
 // local finds a macro of this crate by path: an exported one, else the
@@ -273,12 +332,16 @@ func (b *builder) defineMacro(mr *syntax.MacroRulesItem, tx *textual, inSource b
 	if mr.Macro2 || mr.Body == nil {
 		return tx
 	}
-	m, err := expand.Compile(b.fset, mr)
-	if err != nil {
-		b.p.problem("macro", mr.Pos(), "macro_rules! "+mr.Name.Name+": "+err.Error())
-		return tx
+	d := b.preExported[mr]
+	if d == nil {
+		m, err := expand.Compile(b.fset, mr)
+		if err != nil {
+			b.p.problem("macro", mr.Pos(), "macro_rules! "+mr.Name.Name+": "+err.Error())
+			return tx
+		}
+		d = &macroDef{kind: Rules, m: m}
 	}
-	d := &macroDef{kind: Rules, m: m}
+	m := d.m
 	b.anyLocal[m.Name] = d
 	for _, a := range mr.Attrs {
 		if a.Name() != "macro_export" {
@@ -295,4 +358,31 @@ func (b *builder) defineMacro(mr *syntax.MacroRulesItem, tx *textual, inSource b
 		}
 	}
 	return &textual{name: m.Name, def: d, prev: tx}
+}
+
+// exportAhead makes the #[macro_export] macros written in the modules
+// of the target known by path before lowering starts: path-based scope
+// does not follow the source order, so crate::m! may come before m's
+// definition (in another module, or further down). Definitions that
+// macros produce become known when they are lowered.
+func (b *builder) exportAhead(m *load.Module) {
+	for _, it := range m.Items {
+		mr, ok := it.(*syntax.MacroRulesItem)
+		if !ok || mr.Macro2 || mr.Body == nil || !hasAttr(mr.Attrs, "macro_export") {
+			continue
+		}
+		if _, done := b.exported[mr.Name.Name]; done {
+			continue // the first definition in module order, as lowering would start with
+		}
+		mac, err := expand.Compile(b.fset, mr)
+		if err != nil {
+			continue // reported when lowering meets it
+		}
+		d := &macroDef{kind: Rules, m: mac}
+		b.preExported[mr] = d
+		b.exported[mac.Name] = d
+	}
+	for _, c := range m.Children {
+		b.exportAhead(c)
+	}
 }
