@@ -33,9 +33,10 @@ type builder struct {
 	budget   *expand.Budget
 	maxDepth int
 
-	exported     map[string]*macroDef // #[macro_export] macros of this crate
-	anyLocal     map[string]*macroDef // the last macro_rules! of each name
-	macroUse     []string             // crates imported with #[macro_use] extern crate
+	exported     map[string]*macroDef                 // #[macro_export] macros of this crate
+	preExported  map[*syntax.MacroRulesItem]*macroDef // compiled by exportAhead
+	anyLocal     map[string]*macroDef                 // the last macro_rules! of each name
+	macroUse     []string                             // crates imported with #[macro_use] extern crate
 	foreignCache map[string]*macroDef
 	localInner   map[*expand.Macro]bool
 
@@ -60,8 +61,9 @@ func newBuilder(ctx context.Context, p *Program, opt Options) *builder {
 	b := &builder{
 		ctx: ctx, p: p, fset: p.Crate.Fset, conf: p.Cfg, opt: opt, builtins: DefaultBuiltins(),
 		exported: map[string]*macroDef{}, anyLocal: map[string]*macroDef{}, foreignCache: map[string]*macroDef{},
-		localInner: map[*expand.Macro]bool{},
-		assoc:      map[syntax.Item][]syntax.Item{}, txAt: map[syntax.Item]*textual{},
+		preExported: map[*syntax.MacroRulesItem]*macroDef{},
+		localInner:  map[*expand.Macro]bool{},
+		assoc:       map[syntax.Item][]syntax.Item{}, txAt: map[syntax.Item]*textual{},
 		itemCond: map[syntax.Item]cfg.Expr{}, itemOf: map[syntax.Item]*Item{}, itemExp: map[syntax.Item]*Expansion{}, reported: map[blindKey]bool{},
 	}
 	b.maxDepth = recursionLimit(b.fset, p.Target.Root.Attrs)

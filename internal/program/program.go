@@ -227,6 +227,7 @@ func Build(ctx context.Context, c *load.Crate, t *load.Target, opt Options) (*Pr
 	b := newBuilder(ctx, p, opt)
 	p.R = resolve.New(c, t, opt.CrateName, resolve.Env{KnownExternal: opt.Known, Assoc: b.assocOf, DollarCrate: b.dollarCrate})
 	b.r = p.R
+	b.exportAhead(t.Root)
 	b.module(p.R.Root, t.Root, nil, t.Root.Cond, true)
 	if err := ctx.Err(); err != nil {
 		return nil, err
