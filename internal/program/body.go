@@ -28,7 +28,7 @@ func (b *builder) funcsOf(d *Item) {
 		path := d.Prefix + "::" + it.Name.Name
 		f := &Func{Path: path, Kind: FreeFn, Item: it, Body: bodyOf(it), Scope: d.Scope, Decl: d, Pos: it.Name.Pos(), Cond: d.Cond}
 		if d.Fn == nil {
-			f.Public = lib && (d.Public && resolve.IsPub(it.Vis) || r.PubReexports[path])
+			f.Public = lib && (d.Public && resolve.IsPub(it.Vis) || r.Reachable[path])
 			f.Entry = !lib && d.Scope == r.Root && it.Name.Name == "main"
 		}
 		b.addFunc(f)
@@ -41,9 +41,11 @@ func (b *builder) funcsOf(d *Item) {
 		if it.Trait != nil {
 			trait = r.ResolvePath(d.Scope, it.Trait, resolve.TypeNS).Path
 		}
-		typePublic := d.Fn == nil && lib && (d.Public || r.PubReexports[self])
-		if td := r.Types[self]; td != nil && !td.Public && !r.PubReexports[self] {
-			typePublic = false
+		typePublic := d.Fn == nil && lib && d.Public
+		if r.Types[self] != nil {
+			// A local type's methods are public where the type is,
+			// wherever the impl is written.
+			typePublic = d.Fn == nil && lib && r.Reachable[self]
 		}
 		for _, ai := range b.assocOf(it) {
 			fn, ok := ai.(*syntax.FnItem)
@@ -59,7 +61,7 @@ func (b *builder) funcsOf(d *Item) {
 		}
 	case *syntax.TraitItem:
 		tp := d.Prefix + "::" + it.Name.Name
-		public := d.Fn == nil && lib && d.Public && resolve.IsPub(it.Vis)
+		public := d.Fn == nil && lib && (d.Public && resolve.IsPub(it.Vis) || r.Reachable[tp])
 		for _, ai := range b.assocOf(it) {
 			fn, ok := ai.(*syntax.FnItem)
 			if !ok || fn.Body == nil {
@@ -74,13 +76,13 @@ func (b *builder) funcsOf(d *Item) {
 		if it.Value != nil {
 			path := d.Prefix + "::" + it.Name.Name
 			b.addFunc(&Func{Path: path, Kind: Initializer, Body: it.Value, Scope: d.Scope, Decl: d, Pos: it.Name.Pos(), Cond: d.Cond,
-				Public: d.Fn == nil && lib && (d.Public && resolve.IsPub(it.Vis) || r.PubReexports[path])})
+				Public: d.Fn == nil && lib && (d.Public && resolve.IsPub(it.Vis) || r.Reachable[path])})
 		}
 	case *syntax.ConstItem:
 		if it.Value != nil {
 			path := d.Prefix + "::" + it.Name.Name
 			b.addFunc(&Func{Path: path, Kind: Initializer, Body: it.Value, Scope: d.Scope, Decl: d, Pos: it.Name.Pos(), Cond: d.Cond,
-				Public: d.Fn == nil && lib && (d.Public && resolve.IsPub(it.Vis) || r.PubReexports[path])})
+				Public: d.Fn == nil && lib && (d.Public && resolve.IsPub(it.Vis) || r.Reachable[path])})
 		}
 	}
 }
@@ -259,8 +261,11 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 					b.p.dead[s] = true
 					continue
 				}
-				if c := b.p.Cond(s.Item); c != nil {
+				// The statement's condition (a cfg_if! branch) and the
+				// item's own hold for the item and its functions.
+				if c := cfg.And(b.p.conds[s], b.p.Cond(s.Item)); c != nil {
 					b.p.conds[s] = c
+					b.p.conds[s.Item] = c
 				}
 				b.attrBlindSpots(s.Item)
 				if mi, ok := s.Item.(*syntax.MacroItem); ok {

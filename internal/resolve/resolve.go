@@ -103,7 +103,10 @@ type Scope struct {
 	// (module scopes only; set by Define).
 	Items []syntax.Item
 
-	names   [numNS]map[string]Binding
+	names [numNS]map[string]Binding
+	// used marks the names bound by a use: true for a pub use (a
+	// re-export).
+	used    [numNS]map[string]bool
 	globs   []glob
 	pending []*useDecl
 	// visited marks the scope as seen by the current lookup (see
@@ -114,6 +117,7 @@ type Scope struct {
 
 type glob struct {
 	target Binding // a local module or enum, or an external path
+	pub    bool    // pub use ...::*
 }
 
 // useDecl is one leaf of a use tree, waiting to be resolved.
@@ -127,6 +131,9 @@ type useDecl struct {
 	pos     syntax.Pos
 	item    *syntax.UseItem
 	written string
+	// firstPos is the position of the path's first segment, which
+	// says which crate a $crate there means.
+	firstPos syntax.Pos
 }
 
 // Import records a resolved use leaf, for the import analysis.
@@ -166,9 +173,15 @@ type Resolver struct {
 	Scopes []*Scope
 
 	env Env
-	// PubReexports holds the canonical paths of local items re-exported
-	// by a pub use from a public module: they are public API too.
-	PubReexports map[string]bool
+	// selfAliases are the names given to this crate by extern crate
+	// self as x: they name the crate root's module, not an external
+	// crate, so that paths through them reach local definitions.
+	selfAliases map[string]bool
+	// Reachable holds the canonical paths of the local items other
+	// crates can name: declared pub in a module reachable from the crate
+	// root through pub modules, or re-exported into one by a pub use (of
+	// the item, of a module holding it, or a glob). Set by Finish.
+	Reachable map[string]bool
 
 	// gen numbers lookups through glob imports, so that each lookup
 	// visits a module at most once (glob cycles and diamonds stay linear).
@@ -209,7 +222,7 @@ func New(c *load.Crate, t *load.Target, crateName string, env Env) *Resolver {
 		Methods:       map[string]map[string]*Def{},
 		MethodsByName: map[string][]*Def{},
 		Types:         map[string]*Def{},
-		PubReexports:  map[string]bool{},
+		Reachable:     map[string]bool{},
 		env:           env,
 	}
 	// A dependency's items are named by the extern name the crate uses
@@ -251,6 +264,55 @@ func (r *Resolver) Finish() {
 	r.resolvePending(r.Scopes)
 	r.sealed = true
 	r.registerImpls()
+	r.markReachable()
+}
+
+// markReachable fills Reachable, breadth-first from the crate root: the
+// names each reachable module exports (and those of the modules it
+// re-exports by pub globs), and the modules among them.
+func (r *Resolver) markReachable() {
+	seen := map[*Scope]bool{r.Root: true}
+	queue := []*Scope{r.Root}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, x := range pubGlobScopes(s) {
+			for ns := NS(0); ns < numNS; ns++ {
+				for name, b := range x.names[ns] {
+					if b.Def == nil || !x.exports(ns, name, b) {
+						continue
+					}
+					r.Reachable[b.Def.Path] = true
+					if b.Def.Kind == DefMod && b.Def.Scope != nil && !seen[b.Def.Scope] {
+						seen[b.Def.Scope] = true
+						queue = append(queue, b.Def.Scope)
+					}
+				}
+			}
+		}
+	}
+}
+
+// exports reports whether the binding of name in scope s is visible to
+// other crates that can name s: an item declared pub here, or a pub use.
+func (s *Scope) exports(ns NS, name string, b Binding) bool {
+	return b.Def != nil && b.Def.Owner == s && b.Def.Public || s.used[ns][name]
+}
+
+// pubGlobScopes returns s and the local modules and enums whose names s
+// re-exports through pub globs, transitively.
+func pubGlobScopes(s *Scope) []*Scope {
+	out := []*Scope{s}
+	seen := map[*Scope]bool{s: true}
+	for i := 0; i < len(out); i++ {
+		for _, g := range out[i].globs {
+			if d := g.target.Def; g.pub && d != nil && d.Scope != nil && !seen[d.Scope] {
+				seen[d.Scope] = true
+				out = append(out, d.Scope)
+			}
+		}
+	}
+	return out
 }
 
 // UseOf returns the path of a pending or resolved use declaration of
@@ -264,8 +326,14 @@ func (r *Resolver) UseOf(s *Scope, name string) (segs []string, global, ok bool)
 				return u.segs, u.global, true
 			}
 		}
-		if b, found := sc.names[MacroNS][name]; found && b.Ext != "" {
-			return strings.Split(b.Ext, "::"), true, true
+		if _, used := sc.used[MacroNS][name]; used {
+			switch b := sc.names[MacroNS][name]; {
+			case b.Ext != "":
+				return strings.Split(b.Ext, "::"), true, true
+			case b.Def != nil && b.Def.Kind == DefMacro:
+				// A macro of this crate, by path from its root.
+				return []string{"crate", b.Def.Name}, false, true
+			}
 		}
 		if sc.Module != nil {
 			break
@@ -400,7 +468,13 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 		if bindName == "self" {
 			return
 		}
-		s.bind(TypeNS, bindName, Binding{Ext: crate})
+		if name == "self" {
+			if r.selfAliases == nil {
+				r.selfAliases = map[string]bool{}
+			}
+			r.selfAliases[bindName] = true
+		}
+		s.bind(TypeNS, bindName, r.externBinding(bindName, crate))
 		if s == r.Root || s.ModScope == r.Root {
 			r.Externs[bindName] = crate
 		}
@@ -416,13 +490,20 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 			}
 		}
 	case *syntax.MacroRulesItem:
-		if s == r.Root && hasAttr(it.Attrs, "macro_export") {
-			// #[macro_export] puts the macro at the crate root's path scope.
-			d := &Def{Kind: DefMacro, Name: it.Name.Name, Path: r.CrateName + "::" + it.Name.Name, Item: it, Owner: s, Public: true}
+		if hasAttr(it.Attrs, "macro_export") {
+			// #[macro_export] puts the macro at the crate root's path
+			// scope, wherever it is defined.
+			d := &Def{Kind: DefMacro, Name: it.Name.Name, Path: r.CrateName + "::" + it.Name.Name, Item: it, Owner: r.Root, Public: true}
+			r.Root.bind(MacroNS, it.Name.Name, Binding{Def: d})
+		} else if s.Module != nil {
+			// Otherwise a use may import it from its module, once a use
+			// there has made it an item (macro_rules! m {..} pub(crate)
+			// use m;): both are read as the module's macro.
+			d := &Def{Kind: DefMacro, Name: it.Name.Name, Path: path + "::" + it.Name.Name, Item: it, Owner: s}
 			s.bind(MacroNS, it.Name.Name, Binding{Def: d})
 		}
 	case *syntax.UseItem:
-		r.addUse(s, it, it.Tree, nil, nil, false, isPub(it.Vis))
+		r.addUse(s, it, it.Tree, nil, nil, false, isPub(it.Vis), 0)
 	case *syntax.ImplItem:
 		// Impl blocks are registered once every import is known (their
 		// self type may be imported): see registerImpls.
@@ -441,7 +522,10 @@ func hasAttr(attrs []*syntax.Attr, name string) bool {
 
 // addUse flattens a use tree into pending declarations; written is the
 // prefix as written (raw identifiers keep their r#).
-func (r *Resolver) addUse(s *Scope, item *syntax.UseItem, t *syntax.UseTree, prefix, written []string, global, pub bool) {
+func (r *Resolver) addUse(s *Scope, item *syntax.UseItem, t *syntax.UseTree, prefix, written []string, global, pub bool, firstPos syntax.Pos) {
+	if len(prefix) == 0 && len(t.Path) > 0 {
+		firstPos = t.Path[0].Pos()
+	}
 	segs := append(append([]string(nil), prefix...), identNames(t.Path)...)
 	written = append(append([]string(nil), written...), writtenNames(t.Path)...)
 	global = global || t.Global
@@ -452,11 +536,11 @@ func (r *Resolver) addUse(s *Scope, item *syntax.UseItem, t *syntax.UseTree, pre
 	switch t.Kind {
 	case syntax.UseGroup:
 		for _, c := range t.Children {
-			r.addUse(s, item, c, segs, written, global, pub)
+			r.addUse(s, item, c, segs, written, global, pub, firstPos)
 		}
 	case syntax.UseGlob:
 		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, glob: true, pub: pub, pos: t.Pos(),
-			item: item, written: lead + strings.Join(append(written, "*"), "::")})
+			item: item, written: lead + strings.Join(append(written, "*"), "::"), firstPos: firstPos})
 	default:
 		if len(segs) == 0 {
 			return
@@ -474,7 +558,7 @@ func (r *Resolver) addUse(s *Scope, item *syntax.UseItem, t *syntax.UseTree, pre
 			name = t.Rename.Name
 			w += " as " + t.Rename.Name
 		}
-		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, name: name, pub: pub, pos: t.Pos(), item: item, written: w})
+		s.pending = append(s.pending, &useDecl{scope: s, segs: segs, global: global, name: name, pub: pub, pos: t.Pos(), item: item, written: w, firstPos: firstPos})
 	}
 }
 
@@ -533,21 +617,17 @@ func (r *Resolver) resolvePending(scopes []*Scope) {
 // guess (an external path) instead of waiting for other imports.
 func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 	s := u.scope
+	global := u.global || r.edition2015() && len(u.segs) > 0 && !pathKeyword(u.segs[0])
 	if u.glob {
-		b, ok := r.resolveUsePrefix(s, u.segs, u.global, final)
+		b, ok, missing := r.resolveUsePrefix(s, u.segs, u.global, final, u.firstPos)
 		if !ok {
 			return false
 		}
-		s.globs = append(s.globs, glob{target: b})
-		if u.pub && b.Def != nil && b.Def.Scope != nil {
-			for _, nsNames := range b.Def.Scope.names {
-				for _, nb := range nsNames {
-					if nb.Def != nil && nb.Def.Public {
-						r.PubReexports[nb.Def.Path] = true
-					}
-				}
-			}
+		if missing != "" {
+			r.Unresolved = append(r.Unresolved, Import{Scope: s, Path: missing + "::*", Written: u.written, Item: u.item, Pos: u.pos, Glob: true})
+			return true
 		}
+		s.globs = append(s.globs, glob{target: b, pub: u.pub})
 		r.Imports = append(r.Imports, Import{Scope: s, Path: b.Path() + "::*", Written: u.written, Item: u.item, Pos: u.pos, Glob: true})
 		return true
 	}
@@ -555,9 +635,10 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 	var found [numNS]Binding
 	any := false
 	if len(prefix) == 0 {
-		// use name; (2018: an extern crate, or a local item)
+		// use name; (2018: an extern crate, or a local item; 2015: an
+		// item of the crate root)
 		for ns := NS(0); ns < numNS; ns++ {
-			if b := r.lookupFirst(s, last, ns, u.global); !b.IsZero() {
+			if b := r.lookupFirst(s, last, ns, global); !b.IsZero() {
 				found[ns], any = b, true
 			}
 		}
@@ -565,9 +646,13 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 			found[TypeNS], any = Binding{Ext: last}, true
 		}
 	} else {
-		b, ok := r.resolveUsePrefix(s, prefix, u.global, final)
+		b, ok, missing := r.resolveUsePrefix(s, prefix, u.global, final, u.firstPos)
 		if !ok {
 			return false
+		}
+		if missing != "" {
+			r.Unresolved = append(r.Unresolved, Import{Scope: s, Path: missing + "::" + last, Written: u.written, Item: u.item, Pos: u.pos})
+			return true
 		}
 		for ns := NS(0); ns < numNS; ns++ {
 			if m := r.member(b, last, ns, 0); !m.IsZero() {
@@ -592,8 +677,11 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 			if path == "" {
 				path = found[ns].Path()
 			}
-			if u.pub && found[ns].Def != nil {
-				r.PubReexports[found[ns].Def.Path] = true
+			if u.name != "_" {
+				if s.used[ns] == nil {
+					s.used[ns] = map[string]bool{}
+				}
+				s.used[ns][u.name] = u.pub
 			}
 		}
 	}
@@ -601,32 +689,42 @@ func (r *Resolver) resolveUse(u *useDecl, final bool) bool {
 	return true
 }
 
-// resolveUsePrefix resolves the module-like prefix of a use path.
-func (r *Resolver) resolveUsePrefix(s *Scope, segs []string, global, final bool) (Binding, bool) {
+// resolveUsePrefix resolves the module-like prefix of a use path whose
+// first segment is at firstPos. ok is false when it must wait for other
+// imports. missing is set, with the prefix's path, when a prefix that
+// starts in this crate names nothing: the import is unresolved rather
+// than guessed external.
+func (r *Resolver) resolveUsePrefix(s *Scope, segs []string, global, final bool, firstPos syntax.Pos) (b Binding, ok bool, missing string) {
 	if len(segs) == 0 {
-		return Binding{}, false
+		return Binding{}, false, ""
 	}
-	var b Binding
 	first := segs[0]
 	switch {
 	case global:
-		b = r.globalFirst(first)
-	case first == "crate" || first == "$crate":
-		// ($crate in a use from a dependency's macro is rare enough
-		// to read as this crate.)
+		b = r.globalFirst(first, TypeNS)
+	case first == "crate":
 		b = r.Root.selfBinding()
+	case first == "$crate":
+		// This crate, or the dependency whose macro wrote the use.
+		b = r.dollarCrate(firstPos)
 	case first == "self":
 		b = s.ModScope.selfBinding()
 	case first == "super":
 		b = superOf(s.ModScope).selfBinding()
 	default:
-		b = r.lookupFirst(s, first, TypeNS, false)
-		if b.IsZero() && r.Edition == "2015" {
-			b = r.Root.names[TypeNS][first]
+		if r.edition2015() {
+			// 2015 use paths start at the crate root, where the
+			// extern crates are too.
+			b = r.lookupIn(r.Root, first, TypeNS, 0)
+			if c, ok := r.Externs[first]; ok && b.IsZero() {
+				b = r.externBinding(first, c)
+			}
+		} else {
+			b = r.lookupFirst(s, first, TypeNS, false)
 		}
 		if b.IsZero() {
 			if !final && r.anyPending() {
-				return Binding{}, false
+				return Binding{}, false, ""
 			}
 			b = Binding{Ext: r.externCrate(first)}
 		}
@@ -642,17 +740,22 @@ func (r *Resolver) resolveUsePrefix(s *Scope, segs []string, global, final bool)
 		next := r.member(b, seg, TypeNS, 0)
 		if next.IsZero() {
 			if b.Def != nil && !final {
-				return Binding{}, false
+				return Binding{}, false, ""
 			}
 			if b.Def != nil {
-				next = Binding{Ext: b.Path() + "::" + seg}
-			} else {
-				next = Binding{Ext: b.Ext + "::" + seg}
+				return Binding{}, true, b.Path() + "::" + seg
 			}
+			next = Binding{Ext: b.Ext + "::" + seg}
 		}
 		b = next
 	}
-	return b, true
+	return b, true, ""
+}
+
+// pathKeyword reports whether a first path segment is relative to a
+// module rather than a name (self, super, crate, $crate).
+func pathKeyword(seg string) bool {
+	return seg == "self" || seg == "super" || seg == "crate" || seg == "$crate"
 }
 
 func (r *Resolver) anyPending() bool {
@@ -674,6 +777,16 @@ func superOf(s *Scope) *Scope {
 func (s *Scope) selfBinding() Binding {
 	d := &Def{Kind: DefMod, Path: s.Path, Scope: s, Owner: s}
 	return Binding{Def: d}
+}
+
+// externBinding is what the extern crate name (standing for crate)
+// means: the crate root's module for an alias of this crate (extern
+// crate self as name), else the external crate.
+func (r *Resolver) externBinding(name, crate string) Binding {
+	if r.selfAliases[name] {
+		return r.Root.selfBinding()
+	}
+	return Binding{Ext: crate}
 }
 
 func (r *Resolver) externCrate(name string) string {
@@ -786,7 +899,7 @@ func (r *Resolver) knownExternal(path string) bool {
 // module, the extern prelude, then the std prelude.
 func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Binding {
 	if global {
-		return r.globalFirst(name)
+		return r.globalFirst(name, ns)
 	}
 	for sc := s; sc != nil; sc = sc.Parent {
 		if sc.Module == nil {
@@ -800,7 +913,7 @@ func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Bindin
 				// An unverified guess through a glob import from another
 				// crate loses to the extern prelude and the std prelude.
 				if c, ok := r.Externs[name]; ok && ns == TypeNS {
-					return Binding{Ext: c}
+					return r.externBinding(name, c)
 				}
 				if p := r.prelude(name, ns); !p.IsZero() {
 					return p
@@ -811,7 +924,7 @@ func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Bindin
 	}
 	if ns == TypeNS {
 		if c, ok := r.Externs[name]; ok {
-			return Binding{Ext: c}
+			return r.externBinding(name, c)
 		}
 	}
 	return r.prelude(name, ns)
@@ -916,6 +1029,19 @@ func (r *Resolver) registerImpl(s *Scope, im *syntax.ImplItem) string {
 			d.Impl = im
 		}
 	}
+	// The provided methods of a local trait the impl does not override
+	// are the type's too: S::provided(&s) and s.provided() run the
+	// trait's body.
+	for name, d := range r.Methods[trait] {
+		if fn, ok := d.Item.(*syntax.FnItem); ok && fn.Body != nil && d.Trait == "" {
+			if _, overridden := r.Methods[self][name]; !overridden {
+				if r.Methods[self] == nil {
+					r.Methods[self] = map[string]*Def{}
+				}
+				r.Methods[self][name] = d
+			}
+		}
+	}
 	return self
 }
 
@@ -948,7 +1074,13 @@ func (r *Resolver) typeText(t syntax.Type) string {
 // TypePath returns the canonical path of the nominal type denoted by t
 // (references, pointers, parentheses, Box, Rc, Arc, Option and Result
 // are looked through), or "" if t is not a path type.
-func (r *Resolver) TypePath(s *Scope, t syntax.Type) string {
+func (r *Resolver) TypePath(s *Scope, t syntax.Type) string { return r.typePath(s, t, true) }
+
+// typePath is TypePath; unwrap set looks through the wrappers (a
+// receiver's type for its methods), unset names the type itself (a path
+// through a type alias: Shared::new with type Shared = Arc<S> is
+// Arc::new).
+func (r *Resolver) typePath(s *Scope, t syntax.Type, unwrap bool) string {
 	for i := 0; i < 8; i++ {
 		switch tt := t.(type) {
 		case *syntax.RefType:
@@ -986,7 +1118,7 @@ func (r *Resolver) TypePath(s *Scope, t syntax.Type) string {
 			switch res.Path {
 			case "std::boxed::Box", "std::rc::Rc", "std::sync::Arc", "std::option::Option", "std::result::Result",
 				"std::cell::RefCell", "std::sync::Mutex", "std::sync::RwLock", "std::io::Result":
-				if inner := firstTypeArg(tt.Path); inner != nil {
+				if inner := firstTypeArg(tt.Path); inner != nil && unwrap {
 					t = inner
 					continue
 				}
@@ -1035,7 +1167,8 @@ func (r *Resolver) ResolvePath(s *Scope, p *syntax.Path, ns NS) Resolution {
 			}
 			segs = segs[p.QSelf.Position:]
 		} else {
-			base = r.TypePath(s, p.QSelf.Type)
+			// <T>::f names T's own function, not its content's.
+			base = r.typePath(s, p.QSelf.Type, false)
 		}
 		if base == "" {
 			return Resolution{}
@@ -1049,7 +1182,11 @@ func (r *Resolver) ResolvePath(s *Scope, p *syntax.Path, ns NS) Resolution {
 	var b Binding
 	switch {
 	case p.Global:
-		b = r.globalFirst(first)
+		fns := TypeNS
+		if len(segs) == 1 {
+			fns = ns
+		}
+		b = r.globalFirst(first, fns)
 	case first == "$crate":
 		b = r.dollarCrate(segs[0].Name.Pos())
 	case first == "crate":
@@ -1085,19 +1222,23 @@ func (r *Resolver) ResolvePath(s *Scope, p *syntax.Path, ns NS) Resolution {
 	return r.walkRest(s, b, segs[1:], ns)
 }
 
-// globalFirst resolves the first segment of a path with a leading "::":
-// an extern crate since the 2018 edition, an item of the crate root in
-// the 2015 edition (where extern crates are root items, and std is
-// injected there), as in hostname's "use ::nix as sys" for its own nix
-// module.
-func (r *Resolver) globalFirst(name string) Binding {
-	if r.Edition == "2015" || r.Edition == "" {
-		if b := r.lookupIn(r.Root, name, TypeNS, 0); !b.IsZero() {
+// globalFirst resolves the first segment of a path with a leading "::"
+// in namespace ns: an extern crate since the 2018 edition, an item of
+// the crate root in the 2015 edition (where extern crates are root
+// items, and std is injected there), as in hostname's "use ::nix as sys"
+// for its own nix module.
+func (r *Resolver) globalFirst(name string, ns NS) Binding {
+	if r.edition2015() {
+		if b := r.lookupIn(r.Root, name, ns, 0); !b.IsZero() {
 			return b
 		}
 	}
-	return Binding{Ext: r.externCrate(name)}
+	return r.externBinding(name, r.externCrate(name))
 }
+
+// edition2015 reports whether the crate is of the 2015 edition (the
+// default of a manifest without one).
+func (r *Resolver) edition2015() bool { return r.Edition == "2015" || r.Edition == "" }
 
 // dollarCrate is what $crate at pos means: this crate's root, or the
 // crate whose macro produced the token.
@@ -1111,8 +1252,12 @@ func (r *Resolver) dollarCrate(pos syntax.Pos) Binding {
 }
 
 // bindingForPath turns a canonical type path back into a binding, so
-// that Self:: paths find local associated functions.
+// that Self:: paths find local associated functions and, for an enum,
+// its variants.
 func (r *Resolver) bindingForPath(path string) Binding {
+	if d := r.Types[path]; d != nil && d.Kind == DefEnum {
+		return Binding{Def: d}
+	}
 	return Binding{Ext: path}
 }
 
@@ -1130,7 +1275,7 @@ func (r *Resolver) walkRest(s *Scope, b Binding, segs []*syntax.PathSegment, ns 
 		// Type aliases: continue from the aliased type.
 		if b.Def != nil && b.Def.Kind == DefTypeAlias {
 			if ta, ok := b.Def.Item.(*syntax.TypeAliasItem); ok && ta.Type != nil {
-				if tp := r.TypePath(b.Def.Owner, ta.Type); tp != "" {
+				if tp := r.typePath(b.Def.Owner, ta.Type, false); tp != "" {
 					b = Binding{Ext: tp}
 				}
 			}
@@ -1213,7 +1358,9 @@ func (r *Resolver) Aliases() map[string]string {
 					}
 					alias := it.public + "::" + name
 					add(alias, b.Def.Path)
-					if s == it.s && b.Def.Kind == DefMod && b.Def.Scope != nil && b.Def.Public && !seen[b.Def.Scope] {
+					// A module re-exported by a pub use is public under
+					// the new name, whatever its own declaration says.
+					if s == it.s && b.Def.Kind == DefMod && b.Def.Scope != nil && (b.Def.Public || s.used[ns][name]) && !seen[b.Def.Scope] {
 						seen[b.Def.Scope] = true
 						queue = append(queue, item{b.Def.Scope, alias})
 					}
