@@ -241,7 +241,14 @@ func (b *builder) include(e *Expansion, file *syntax.File, args []syntax.Token, 
 	}
 	target := rel
 	if !filepath.IsAbs(target) {
-		target = filepath.Join(filepath.Dir(file.Name), rel)
+		// As rustc does, relative to the file of the invocation in the
+		// crate's source: an include! written in a macro's definition
+		// names a file next to where the macro is used.
+		base := file
+		if f := b.fset.File(at); f != nil {
+			base = f
+		}
+		target = filepath.Join(filepath.Dir(base.Name), rel)
 	}
 	real, err := filepath.EvalSymlinks(target)
 	if err != nil {
