@@ -37,6 +37,17 @@ var defaultManifest = manifest("2021", `dep = "1"`, `nix = "0.27"`, `clap4 = { p
 // unless one is given) and lowers the library.
 func lower(t *testing.T, files map[string]string, macros program.MacroSource) *program.Program {
 	t.Helper()
+	p, err := lowerWith(writeCrate(t, files), macros)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// writeCrate writes files into a temporary directory, with a 2021
+// manifest unless one is given.
+func writeCrate(t *testing.T, files map[string]string) string {
+	t.Helper()
 	dir := t.TempDir()
 	if _, ok := files["Cargo.toml"]; !ok {
 		files["Cargo.toml"] = defaultManifest
@@ -50,15 +61,18 @@ func lower(t *testing.T, files map[string]string, macros program.MacroSource) *p
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// lowerDir loads the crate in dir and lowers its library.
+func lowerDir(dir string) (*program.Program, error) { return lowerWith(dir, nil) }
+
+func lowerWith(dir string, macros program.MacroSource) (*program.Program, error) {
 	c, err := load.Load(context.Background(), dir, load.Options{})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	p, err := program.Build(context.Background(), c, c.Targets[0], program.Options{CrateName: c.Name, Macros: macros})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return program.Build(context.Background(), c, c.Targets[0], program.Options{CrateName: c.Name, Macros: macros})
 }
 
 func lowerSrc(t *testing.T, src string) *program.Program {
@@ -225,32 +239,59 @@ pub fn probe() { x::fx(); x::nothing(); }
 	})
 	// Module m_i glob-imports every m_j with j < i: there are 2^(i-1)
 	// glob paths from m_i to m_0, and a lookup that fails must not try
-	// them all.
-	const n = 40
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "pub mod m%d {\n", i)
-		for j := 0; j < i; j++ {
-			fmt.Fprintf(&b, "    pub use super::m%d::*;\n", j)
+	// them all. Both orders of the imports: nearest first makes the
+	// search meet the modules deep down first.
+	for _, nearestFirst := range []bool{false, true} {
+		const n = 40
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "pub mod m%d {\n", i)
+			for j := 0; j < i; j++ {
+				if nearestFirst {
+					fmt.Fprintf(&b, "    pub use super::m%d::*;\n", i-1-j)
+				} else {
+					fmt.Fprintf(&b, "    pub use super::m%d::*;\n", j)
+				}
+			}
+			if i == 0 {
+				b.WriteString("    pub fn deep() {}\n")
+			}
+			b.WriteString("}\n")
 		}
-		if i == 0 {
-			b.WriteString("    pub fn deep() {}\n")
+		fmt.Fprintf(&b, "use m%d::*;\npub fn probe() { deep(); missing(); m%d::missing(); }\n", n-1, n-1)
+		dir := writeCrate(t, lib(b.String()))
+		type result struct {
+			calls string
+			err   error
 		}
-		b.WriteString("}\n")
-	}
-	fmt.Fprintf(&b, "use m%d::*;\npub fn probe() { deep(); missing(); m%d::missing(); }\n", n-1, n-1)
-	done := make(chan string, 1)
-	go func() {
-		p := lowerSrc(t, b.String())
-		done <- callees(p, function(t, p, "c::probe"))
-	}()
-	select {
-	case got := <-done:
-		if want := fmt.Sprintf("c::m0::deep ? ext:c::m%d::missing", n-1); got != want {
-			t.Errorf("diamonds: calls resolve to %q, want %q", got, want)
+		done := make(chan result, 1)
+		go func() {
+			// Not t: a hung lookup must leave the test goroutine free
+			// to fail.
+			p, err := lowerDir(dir)
+			if err != nil {
+				done <- result{err: err}
+				return
+			}
+			for _, f := range p.Funcs {
+				if f.Path == "c::probe" {
+					done <- result{calls: callees(p, f)}
+					return
+				}
+			}
+			done <- result{err: fmt.Errorf("no c::probe")}
+		}()
+		select {
+		case r := <-done:
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if want := fmt.Sprintf("c::m0::deep ? ext:c::m%d::missing", n-1); r.calls != want {
+				t.Errorf("diamonds (nearest first: %v): calls resolve to %q, want %q", nearestFirst, r.calls, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("diamonds (nearest first: %v): resolution did not finish in 20s: glob lookups are not linear", nearestFirst)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("diamonds: resolution did not finish in 20s: glob lookups are not linear")
 	}
 }
 
