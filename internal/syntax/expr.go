@@ -304,7 +304,8 @@ func (p *parser) exprList(closer Kind) []Expr {
 func (p *parser) literal() Expr {
 	t := p.tok()
 	if t.Kind.IsLiteral() || t.Kind == KwTrue || t.Kind == KwFalse {
-		x := &LitExpr{Span: Span{t.Pos, t.End()}, Kind: t.Kind, Value: p.tokText(t)}
+		x := carve(&p.lits)
+		*x = LitExpr{Span: Span{t.Pos, t.End()}, Kind: t.Kind, Value: p.tokText(t)}
 		p.next()
 		return x
 	}
@@ -494,7 +495,7 @@ func (p *parser) pathStartExpr(r res) Expr {
 	if p.at(LBrace) && r&noStruct == 0 {
 		return p.structExpr(path)
 	}
-	return &PathExpr{Span: p.spanFrom(lo), Path: path}
+	return p.newPathExpr(p.spanFrom(lo), path)
 }
 
 func (p *parser) structExpr(path *Path) Expr {

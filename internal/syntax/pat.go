@@ -200,9 +200,11 @@ func (p *parser) pathPattern() Pat {
 			return ip
 		}
 		if p.atRangeOpPat() && !(p.at(DotDot) && !p.atRangeEndAfter(1)) {
-			seg := &PathSegment{Span: id.Span, Name: id}
-			path := &PathExpr{Span: id.Span, Path: &Path{Span: id.Span, Segments: []*PathSegment{seg}}}
-			return p.rangePatFrom(path, lo)
+			seg := p.newSegment(id)
+			seg.Span = id.Span
+			path := p.newPath(id.Lo, id.Hi)
+			p.appendSegment(path, seg)
+			return p.rangePatFrom(p.newPathExpr(id.Span, path), lo)
 		}
 		return &IdentPat{Span: p.spanFrom(lo), Name: id}
 	}
@@ -215,7 +217,7 @@ func (p *parser) pathPattern() Pat {
 	case p.at(LBrace):
 		return p.structPattern(path, lo)
 	case p.atRangeOpPat():
-		return p.rangePatFrom(&PathExpr{Span: path.Span, Path: path}, lo)
+		return p.rangePatFrom(p.newPathExpr(path.Span, path), lo)
 	}
 	return &PathPat{Span: p.spanFrom(lo), Path: path}
 }

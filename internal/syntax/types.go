@@ -21,7 +21,7 @@ func (p *parser) atLt() bool { return p.kind() == Lt || p.kind() == Shl || p.kin
 
 // path parses a possibly qualified path.
 func (p *parser) path(mode pathMode) *Path {
-	path := &Path{Span: Span{p.pos(), p.pos()}}
+	path := p.newPath(p.pos(), p.pos())
 	if p.atLt() {
 		p.qself(path)
 		if !p.eat(PathSep) {
@@ -73,7 +73,7 @@ func (p *parser) pathSegments(path *Path, mode pathMode) {
 			p.errorf("expected identifier in path, found %s", p.desc())
 			return
 		}
-		seg := &PathSegment{Name: name}
+		seg := p.newSegment(name)
 		switch {
 		case p.at(PathSep) && (p.peek(1) == Lt || p.peek(1) == Shl || p.peek(1) == LArrow):
 			p.next()
@@ -87,7 +87,7 @@ func (p *parser) pathSegments(path *Path, mode pathMode) {
 			seg.Args = p.parenArgs()
 		}
 		seg.Span = p.spanFrom(lo)
-		path.Segments = append(path.Segments, seg)
+		p.appendSegment(path, seg)
 		if p.at(PathSep) && (p.peekIsPathSegmentName(1) || p.peek(1) == Dollar) {
 			p.next()
 			continue
@@ -360,7 +360,9 @@ func (p *parser) typeAfterPath(path *Path, allowPlus bool) Type {
 		bounds := append([]Bound{b}, p.bounds(true)...)
 		return &TraitObjectType{Span: p.spanFrom(path.Lo), Bounds: bounds}
 	}
-	return &PathType{Span: path.Span, Path: path}
+	t := carve(&p.pathType)
+	*t = PathType{Span: path.Span, Path: path}
+	return t
 }
 
 // typeNoBounds is the type of a return or cast; allowPlus is passed for
