@@ -102,6 +102,18 @@ func (t *Target) LoadModule(parent *Module, mod *syntax.ModItem) []*Module {
 	return children
 }
 
+// BlockModule loads an inline module declared in a function body (mod m
+// { .. } in a block): its items with cfg applied, and its children.
+// parent is the module holding the function; the module is not added to
+// its children, as it is no module of the tree. It returns nil for a
+// module that is not inline (rustc rejects mod m; in a block).
+func (t *Target) BlockModule(parent *Module, mod *syntax.ModItem) []*Module {
+	if t.loader == nil || !mod.Inline || parent == nil {
+		return nil
+	}
+	return t.loader.loadChildren(parent, mod)
+}
+
 // Module is one module of a target.
 type Module struct {
 	Name string // "" for the crate root

@@ -317,7 +317,22 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 				b.itemExp[it] = itemExp[i]
 			}
 		}
-		scope = b.r.NewBlockScope(st.scope, path, items)
+		// Modules declared in the block are lowered as the crate's
+		// modules are; their functions are the block's, never public.
+		var modItems []*Item
+		lowerMod := func(s *resolve.Scope, mod *syntax.ModItem) {
+			cond := cfg.And(st.cond, b.p.Cond(mod))
+			for _, cm := range b.p.Target.BlockModule(s.ModScope.Module, mod) {
+				cs := b.r.AddModule(s, cm, mod)
+				start := len(b.p.Items)
+				b.module(cs, cm, b.txAt[mod], cfg.And(cond, cm.Cond), false)
+				for _, d := range b.p.Items[start:] {
+					d.Fn = st.fn
+					modItems = append(modItems, d)
+				}
+			}
+		}
+		scope = b.r.NewBlockScopeWith(st.scope, path, items, lowerMod)
 		if blk != nil {
 			b.p.blockScopes[blk] = scope
 		} else if st.exp != nil {
@@ -327,6 +342,9 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 			d := &Item{Item: it, Scope: scope, Prefix: path, Fn: st.fn, Exp: itemExp[i], Cond: cfg.And(st.cond, b.p.Cond(it))}
 			b.itemCond[it] = d.Cond
 			b.record(d)
+			b.funcsOf(d)
+		}
+		for _, d := range modItems {
 			b.funcsOf(d)
 		}
 	}

@@ -1066,3 +1066,43 @@ func TestIncludeInMacro(t *testing.T) {
 		t.Errorf("blind spots %v, want none", p.BlindSpots)
 	}
 }
+
+// TestBlockModules checks modules declared in a function body: their
+// items are lowered and resolved as a module's (super:: is the
+// function's module), their functions are never public, and the
+// textual macro scope of the block reaches them.
+func TestBlockModules(t *testing.T) {
+	p := lowerSrc(t, `
+macro_rules! m { () => { crate::leaf() } }
+pub fn f() {
+    mod inner {
+        pub fn g() { super::leaf(); h(); }
+        fn h() {}
+        pub struct S;
+        impl S { pub fn new() -> S { S } }
+        pub mod deeper { pub fn d() { m!(); } }
+    }
+    use inner::S;
+    inner::g();
+    S::new();
+    inner::deeper::d();
+}
+pub fn leaf() {}
+`)
+	var got []string
+	for _, f := range p.Funcs {
+		s := f.Path + "(" + strings.Join(calls(p, f), " ") + ")"
+		if f.Public {
+			s += "pub"
+		}
+		got = append(got, s)
+	}
+	want := "c::f(c::f::inner::g c::f::inner::S::new c::f::inner::deeper::d)pub c::leaf()pub " +
+		"c::f::inner::g(c::leaf c::f::inner::h) c::f::inner::h() c::f::inner::S::new() c::f::inner::deeper::d(c::leaf)"
+	if s := strings.Join(got, " "); s != want {
+		t.Errorf("functions:\n  %s\nwant\n  %s", s, want)
+	}
+	if len(p.BlindSpots) > 0 {
+		t.Errorf("blind spots %v, want none", p.BlindSpots)
+	}
+}

@@ -241,10 +241,12 @@ func New(c *load.Crate, t *load.Target, crateName string, env Env) *Resolver {
 	return r
 }
 
-// AddModule declares the module m, a child of the module scope parent
-// declared by the item mod, and returns its scope.
+// AddModule declares the module m, a child of the scope parent (a
+// module, or a block: mod m { .. } in a function body) declared by the
+// item mod, and returns its scope.
 func (r *Resolver) AddModule(parent *Scope, m *load.Module, mod *syntax.ModItem) *Scope {
-	cs := r.newModuleScope(m, parent, parent.Path+"::"+m.Name)
+	// super:: in a module declared in a block is the block's module.
+	cs := r.newModuleScope(m, parent.ModScope, parent.Path+"::"+m.Name)
 	d := &Def{Kind: DefMod, Name: m.Name, Path: cs.Path, Item: mod, Owner: parent, Scope: cs, Public: isPub(mod.Vis)}
 	parent.bind(TypeNS, m.Name, Binding{Def: d})
 	parent.Items = append(parent.Items, mod)
@@ -359,6 +361,14 @@ func (r *Resolver) newModuleScope(m *load.Module, parent *Scope, path string) *S
 // structs...) are given; outer is the enclosing scope and path the
 // canonical path of the enclosing function.
 func (r *Resolver) NewBlockScope(outer *Scope, path string, items []syntax.Item) *Scope {
+	return r.NewBlockScopeWith(outer, path, items, nil)
+}
+
+// NewBlockScopeWith is NewBlockScope for a block that may declare
+// modules: lowerMod declares each (AddModule on the block's scope) and
+// defines its items, before the imports of the block and of those
+// modules are resolved and their impls registered.
+func (r *Resolver) NewBlockScopeWith(outer *Scope, path string, items []syntax.Item, lowerMod func(block *Scope, mod *syntax.ModItem)) *Scope {
 	s := &Scope{Resolver: r, Path: path, Parent: outer, ModScope: outer.ModScope, File: outer.File, SelfType: outer.SelfType}
 	for i := range s.names {
 		s.names[i] = map[string]Binding{}
@@ -366,10 +376,26 @@ func (r *Resolver) NewBlockScope(outer *Scope, path string, items []syntax.Item)
 	for _, it := range items {
 		r.define(s, it, path)
 	}
-	r.resolvePending([]*Scope{s})
+	first := len(r.Scopes)
+	if lowerMod != nil {
+		for _, it := range items {
+			if mod, ok := it.(*syntax.ModItem); ok {
+				lowerMod(s, mod)
+			}
+		}
+	}
+	mods := r.Scopes[first:]
+	r.resolvePending(append([]*Scope{s}, mods...))
 	for _, it := range items {
 		if im, ok := it.(*syntax.ImplItem); ok {
 			r.RegisterImpl(s, im)
+		}
+	}
+	for _, ms := range mods {
+		for _, it := range ms.Items {
+			if im, ok := it.(*syntax.ImplItem); ok {
+				r.RegisterImpl(ms, im)
+			}
 		}
 	}
 	return s
