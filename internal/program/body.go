@@ -236,16 +236,23 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 		itemTx = append(itemTx, tx)
 		itemExp = append(itemExp, exp)
 	}
-	var walk func(stmts []syntax.Stmt, extra []syntax.Item, exp *Expansion, depth int)
-	walk = func(stmts []syntax.Stmt, extra []syntax.Item, exp *Expansion, depth int) {
+	// walk lowers statements and items an expansion produced; cond is
+	// the condition of the statement that holds the expansion (a
+	// cfg_if! branch), which the items it produces inherit (the walk
+	// adds it to statements).
+	var walk func(stmts []syntax.Stmt, extra []syntax.Item, exp *Expansion, depth int, cond cfg.Expr)
+	walk = func(stmts []syntax.Stmt, extra []syntax.Item, exp *Expansion, depth int, cond cfg.Expr) {
 		for _, it := range extra {
 			if exp != nil && !b.enabled(it) {
 				continue
 			}
+			if c := cfg.And(cond, b.p.Cond(it)); c != nil {
+				b.p.conds[it] = c
+			}
 			if mi, ok := it.(*syntax.MacroItem); ok {
 				inner := lstate{fn: st.fn, scope: st.scope, tx: tx, exp: exp, depth: depth, cond: st.cond}
 				if e := b.expand(mi.Mac, posStmts, inner); e != nil {
-					walk(e.Stmts, e.Items, e, depth+1)
+					walk(e.Stmts, e.Items, e, depth+1, b.p.conds[it])
 				}
 				continue
 			}
@@ -261,9 +268,10 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 					b.p.dead[s] = true
 					continue
 				}
-				// The statement's condition (a cfg_if! branch) and the
-				// item's own hold for the item and its functions.
-				if c := cfg.And(b.p.conds[s], b.p.Cond(s.Item)); c != nil {
+				// The conditions of the enclosing expansions, of the
+				// statement (a cfg_if! branch) and the item's own hold
+				// for the item and its functions.
+				if c := cfg.And(cfg.And(cond, b.p.conds[s]), b.p.Cond(s.Item)); c != nil {
 					b.p.conds[s] = c
 					b.p.conds[s.Item] = c
 				}
@@ -271,7 +279,7 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 				if mi, ok := s.Item.(*syntax.MacroItem); ok {
 					inner := lstate{fn: st.fn, scope: st.scope, tx: tx, exp: exp, depth: depth, cond: st.cond}
 					if e := b.expand(mi.Mac, posStmts, inner); e != nil {
-						walk(e.Stmts, e.Items, e, depth+1)
+						walk(e.Stmts, e.Items, e, depth+1, b.p.conds[s])
 					}
 					continue
 				}
@@ -291,7 +299,7 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 						if e.Expr != nil {
 							rest = append(rest, later{stmt: &syntax.ExprStmt{X: e.Expr}, tx: tx, exp: e})
 						}
-						walk(e.Stmts, e.Items, e, depth+1)
+						walk(e.Stmts, e.Items, e, depth+1, cfg.And(cond, b.p.conds[s]))
 					}
 					continue
 				}
@@ -304,7 +312,7 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 			}
 		}
 	}
-	walk(stmts, extra, st.exp, st.depth)
+	walk(stmts, extra, st.exp, st.depth, nil)
 	scope := st.scope
 	if len(items) > 0 {
 		path := b.p.Name

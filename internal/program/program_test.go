@@ -800,6 +800,11 @@ cfg_if::cfg_if! { if #[cfg(foo)] { #[cfg(bar)] pub fn a() {} } }`, "c::a[all(foo
 pub fn f() {
     cfg_if::cfg_if! { if #[cfg(foo)] { fn helper() {} #[cfg(bar)] fn both() {} } else { fn other() {} } }
 }`, "c::f c::f::both[all(foo, bar)] c::f::helper[foo] c::f::other[not(foo)]"},
+		{"nested in statement position", `
+pub fn f() {
+    cfg_if::cfg_if! { if #[cfg(foo)] { cfg_if::cfg_if! { if #[cfg(bar)] { fn helper() {} } } } }
+    cfg_if::cfg_if! { if #[cfg(foo)] { thread_local! { static T: u8 = 0; } } }
+}`, "c::f c::f::T[foo] c::f::helper[all(foo, bar)]"},
 		{"statement position", `
 pub fn f() {
     cfg_if::cfg_if! { if #[cfg(foo)] { crate::leaf(); } else { crate::other(); } }
