@@ -232,6 +232,9 @@ pub mod x { pub use super::y::*; pub fn fx() {} }
 pub mod y { pub use super::x::*; pub fn fy() {} }
 pub fn probe() { x::fy(); y::fx(); x::fx(); }
 `), "c::probe", "c::y::fy c::x::fx c::x::fx"},
+		{"a chain of 40 glob re-exports", lib(chain(40) + `
+pub fn probe() { m39::deep(); m20::deep(); }
+`), "c::probe", "c::m0::deep c::m0::deep"},
 		{"a glob of itself", lib(`
 pub mod x { pub use self::*; pub fn fx() {} }
 pub fn probe() { x::fx(); x::nothing(); }
@@ -293,6 +296,17 @@ pub fn probe() { x::fx(); x::nothing(); }
 			t.Fatalf("diamonds (nearest first: %v): resolution did not finish in 20s: glob lookups are not linear", nearestFirst)
 		}
 	}
+}
+
+// chain returns modules m0..m(n-1), each re-exporting the previous one
+// by a glob; m0 defines deep.
+func chain(n int) string {
+	var b strings.Builder
+	b.WriteString("pub mod m0 { pub fn deep() {} }\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "pub mod m%d { pub use super::m%d::*; }\n", i, i-1)
+	}
+	return b.String()
 }
 
 // TestReexports checks pub use re-exports: the paths they resolve to
