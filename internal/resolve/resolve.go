@@ -189,6 +189,9 @@ type Resolver struct {
 	// sealed is set once every import is resolved: lookups can then be
 	// memoized.
 	sealed bool
+	// unsettled counts the use declarations of the current round of
+	// resolvePending not resolved yet.
+	unsettled int
 	// implSelf memoizes RegisterImpl.
 	implSelf map[*syntax.ImplItem]string
 }
@@ -385,7 +388,12 @@ func (r *Resolver) NewBlockScopeWith(outer *Scope, path string, items []syntax.I
 		}
 	}
 	mods := r.Scopes[first:]
+	// The block's imports are not all known while they are resolved:
+	// lookups must not be memoized meanwhile.
+	sealed := r.sealed
+	r.sealed = false
 	r.resolvePending(append([]*Scope{s}, mods...))
+	r.sealed = sealed
 	for _, it := range items {
 		if im, ok := it.(*syntax.ImplItem); ok {
 			r.RegisterImpl(s, im)
@@ -623,8 +631,11 @@ func (r *Resolver) resolvePending(scopes []*Scope) {
 	}
 	for round := 0; len(all) > 0 && round <= len(all)+1; round++ {
 		var left []*useDecl
+		r.unsettled = len(all)
 		for _, u := range all {
-			if !r.resolveUse(u, false) {
+			if r.resolveUse(u, false) {
+				r.unsettled--
+			} else {
 				left = append(left, u)
 			}
 		}
@@ -637,6 +648,7 @@ func (r *Resolver) resolvePending(scopes []*Scope) {
 		}
 		all = left
 	}
+	r.unsettled = 0
 }
 
 // resolveUse binds one use declaration; with final set it accepts a best
@@ -784,14 +796,10 @@ func pathKeyword(seg string) bool {
 	return seg == "self" || seg == "super" || seg == "crate" || seg == "$crate"
 }
 
-func (r *Resolver) anyPending() bool {
-	for _, s := range r.Scopes {
-		if len(s.pending) > 0 {
-			return true
-		}
-	}
-	return false
-}
+// anyPending reports whether use declarations other than the one being
+// resolved are still unresolved: one of them may bind the name it
+// starts with (use w::g; use inner::*; with inner::w).
+func (r *Resolver) anyPending() bool { return r.unsettled > 1 }
 
 func superOf(s *Scope) *Scope {
 	if s.Super != nil {
@@ -933,10 +941,21 @@ func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Bindin
 	if global {
 		return r.globalFirst(name, ns)
 	}
+	// guess is what a block's glob import of another crate could
+	// provide, unverified: the enclosing scopes' names come first (the
+	// module's own functions, under use std::io::prelude::*).
+	var guess Binding
 	for sc := s; sc != nil; sc = sc.Parent {
 		if sc.Module == nil {
 			if b, ok := sc.names[ns][name]; ok {
 				return b
+			}
+			if len(sc.globs) > 0 {
+				if b := r.lookupIn(sc, name, ns, 0); b.Def != nil || b.Ext != "" && r.knownExternal(b.Ext) {
+					return b
+				} else if guess.IsZero() {
+					guess = b
+				}
 			}
 			continue
 		}
@@ -959,7 +978,10 @@ func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Bindin
 			return r.externBinding(name, c)
 		}
 	}
-	return r.prelude(name, ns)
+	if p := r.prelude(name, ns); !p.IsZero() {
+		return p
+	}
+	return guess
 }
 
 func isGlobGuess(s *Scope, name string, b Binding) bool {

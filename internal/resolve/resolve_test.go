@@ -202,6 +202,16 @@ pub mod y { pub use super::z::g; }
 pub mod z { pub fn g() {} }
 pub fn probe() { x::f(); }
 `), "c::probe", "c::z::g"},
+		{"a use through a name a later glob provides", lib(`
+pub mod inner { pub mod w { pub fn g() {} } }
+use w::g;
+use inner::*;
+pub fn probe() { g(); }
+`), "c::probe", "c::inner::w::g"},
+		{"in a block, a use through a name a later glob provides", lib(`
+pub mod inner { pub mod w { pub fn g() {} } }
+pub fn probe() { use w::g; use inner::*; g(); }
+`), "c::probe", "c::inner::w::g"},
 		{"underscore imports bind nothing", lib(tree + `
 use a::h as _;
 pub fn probe() { h(); }
@@ -615,6 +625,14 @@ func TestScopes(t *testing.T) {
 pub fn f() {}
 pub fn probe() { f(); { fn f() {} f(); } f(); }
 `), "c::probe", "c::f c::probe::f c::f"},
+		{"a glob import in a block", lib(`
+pub mod inner { pub fn g() {} }
+pub fn probe() { use inner::*; g(); { use std::fs::*; read("x"); } }
+`), "c::probe", "c::inner::g ext:std::fs::read"},
+		{"a block's glob of another crate does not hide the module's items", lib(`
+pub fn helper() {}
+pub fn probe() { use std::io::prelude::*; helper(); Vec::<u8>::new(); }
+`), "c::probe", "c::helper ext:std::vec::Vec::new"},
 		{"a block's use shadows the module's items", lib(`
 pub fn f() {}
 pub mod inner { pub fn g() {} }
