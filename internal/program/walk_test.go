@@ -89,6 +89,13 @@ pub fn arg() -> u8 { 0 }
 			"src/lib.rs":  "macro_rules! wrap { ($e:expr) => { crate::leaf($e) } }\npub fn f() -> u8 {\n    include!(\"expr.rs\")\n}\npub fn leaf(_: u8) -> u8 { 0 }\npub fn arg() -> u8 { 0 }\n",
 			"src/expr.rs": "\n  wrap!(crate::arg())\n",
 		}, "leaf@expr.rs:2:3/include arg@expr.rs:2:9/include"},
+		{"a macro that a macro defines", map[string]string{"src/lib.rs": `macro_rules! make { ($n:ident) => { macro_rules! $n { () => { crate::leaf() } } } }
+make!(generated);
+pub fn f() {
+    generated!();
+}
+pub fn leaf() {}
+`}, "leaf@lib.rs:4:5/generated"},
 		{"code outside macros", map[string]string{"src/lib.rs": "pub fn f() {\n  crate::leaf();\n}\npub fn leaf() {}\n"}, "leaf@lib.rs:2:3/"},
 	}
 	for _, tt := range tests {
