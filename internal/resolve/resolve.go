@@ -1408,6 +1408,12 @@ func (r *Resolver) Aliases() map[string]string {
 			for ns := TypeNS; ns <= MacroNS; ns++ {
 				for name, b := range s.names[ns] {
 					if b.Def == nil {
+						// A pub use of another crate's item (a facade:
+						// pub use futures_util::future): linking goes on
+						// in that crate.
+						if b.Ext != "" && s.used[ns][name] {
+							add(it.public+"::"+name, b.Ext)
+						}
 						continue
 					}
 					alias := it.public + "::" + name

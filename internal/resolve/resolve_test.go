@@ -338,6 +338,10 @@ pub mod api {
     pub use crate::imp::deep::g as renamed;
     pub use crate::imp::*;
 }
+pub use dep::mac;
+pub use dep::util::Thing as DepThing;
+use dep::private_use;
+pub mod facade { pub use dep::module as m; }
 pub fn probe() { f(); d::g(); api::renamed(); api::f(); open::h(); }
 `)
 	if got, want := callees(p, function(t, p, "c::probe")), "c::imp::f c::imp::deep::g c::imp::deep::g c::imp::f c::hidden::h"; got != want {
@@ -357,6 +361,11 @@ pub fn probe() { f(); d::g(); api::renamed(); api::f(); open::h(); }
 		"c::api::S":       "c::imp::S",
 		"c::open":         "c::hidden",
 		"c::open::h":      "c::hidden::h",
+		// Re-exports of another crate's items (macros included).
+		"c::mac":         "dep::mac",
+		"c::DepThing":    "dep::util::Thing",
+		"c::facade::m":   "dep::module",
+		"c::private_use": "",
 	} {
 		if got := aliases[alias]; got != target {
 			t.Errorf("Aliases()[%s] = %q, want %q", alias, got, target)
