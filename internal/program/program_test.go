@@ -539,6 +539,15 @@ pub fn f() -> u8 { let x = { both!() }; x }
 			t.Errorf("calls of f = %q, want c::f::helper", got)
 		}
 	})
+	t.Run("an item and a value in expression position", func(t *testing.T) {
+		p := lowerSrc(t, `
+macro_rules! both { () => { fn helper() -> u8 { 1 } helper() } }
+pub fn f() -> u8 { let x = both!(); x }
+`)
+		if got := callsOf(t, p, "c::f"); got != "c::f::helper" {
+			t.Errorf("calls of f = %q, want c::f::helper", got)
+		}
+	})
 	t.Run("expression position", func(t *testing.T) {
 		p := lowerSrc(t, `
 macro_rules! wrap { ($e:expr) => { crate::leaf($e) } }
