@@ -2,11 +2,15 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/wardenrs/warden/internal/cfg"
+	"github.com/wardenrs/warden/internal/syntax"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -166,5 +170,71 @@ mod fine;
 	root := c.Targets[0].Root
 	if len(root.Children) != 1 || root.Children[0].Name != "fine" {
 		t.Errorf("children = %v, want only fine", root.Children)
+	}
+}
+
+// TestConds checks the conditions recorded for items, modules and
+// module alternatives: unknown predicates are kept (a build script's
+// cfg, every target option under --target all), combined along the
+// tree, and Enabled joins an item's own condition to one recorded
+// before (a cfg_if! branch), idempotently.
+func TestConds(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"Cargo.toml": "[package]\nname = \"k\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+		"build.rs":   "fn main() { println!(\"cargo:rustc-cfg=foo\"); println!(\"cargo:rustc-cfg=bar\"); }\n",
+		"src/lib.rs": `#[cfg(foo)] pub fn a() {}
+#[cfg(not(foo))] pub fn b() {}
+#[cfg(windows)] pub fn gone() {}
+pub fn c() {}
+#[cfg(foo)] mod m;
+`,
+		"src/m.rs": "#![cfg(all(bar, unix))]\npub fn d() {}\n",
+	})
+	c, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.BuildCfgs, " "); got != "foo bar" {
+		t.Errorf("BuildCfgs = %q, want foo bar", got)
+	}
+	root := c.Targets[0].Root
+	got := map[string]string{}
+	for _, it := range root.Items {
+		var name string
+		switch it := it.(type) {
+		case *syntax.FnItem:
+			name = it.Name.Name
+		case *syntax.ModItem:
+			name = "mod " + it.Name.Name
+		}
+		s := ""
+		if cond := c.Cond(it); cond != nil {
+			s = cond.String()
+		}
+		got[name] = s
+	}
+	want := map[string]string{"a": "foo", "b": "not(foo)", "c": "", "mod m": "foo"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("item conditions = %v, want %v (gone compiled out)", got, want)
+	}
+	if len(root.Children) != 1 {
+		t.Fatalf("children = %v, want m", root.Children)
+	}
+	// unix holds on the default target: what is left of m's own
+	// condition is bar, joined to its declaration's.
+	if m := root.Children[0]; m.Cond == nil || m.Cond.String() != "all(foo, bar)" || c.Cond(m) != m.Cond {
+		t.Errorf("module m: Cond %v, Conds[m] %v; want all(foo, bar) in both", m.Cond, c.Cond(m))
+	}
+
+	// Enabled with a condition recorded before: both hold.
+	f := root.Items[0]
+	conds := map[any]cfg.Expr{f: &cfg.Name{Name: "bar"}}
+	for i := 0; i < 2; i++ {
+		if !Enabled(c.Cfg, c.Fset, f, conds, nil) {
+			t.Fatal("a fn under an unknown cfg is not enabled")
+		}
+	}
+	if got := conds[f].String(); got != "all(bar, foo)" {
+		t.Errorf("joined condition = %q, want all(bar, foo) (once)", got)
 	}
 }
