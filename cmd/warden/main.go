@@ -66,8 +66,17 @@ Exit codes:
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// WARDEN_CPUPROFILE profiles any command (for measurements; not a
+	// documented interface).
+	stopProfile := func() {}
+	if p := os.Getenv("WARDEN_CPUPROFILE"); p != "" {
+		if sp, err := startCPUProfile(p); err == nil {
+			stopProfile = sp
+		}
+	}
 	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
 	stop()
+	stopProfile()
 	os.Exit(code)
 }
 
