@@ -304,7 +304,7 @@ func (p *parser) exprList(closer Kind) []Expr {
 func (p *parser) literal() Expr {
 	t := p.tok()
 	if t.Kind.IsLiteral() || t.Kind == KwTrue || t.Kind == KwFalse {
-		x := carve(&p.lits)
+		x := carve(&p.lits, p.chunk)
 		*x = LitExpr{Span: Span{t.Pos, t.End()}, Kind: t.Kind, Value: p.tokText(t)}
 		p.next()
 		return x

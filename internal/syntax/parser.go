@@ -127,7 +127,9 @@ type parser struct {
 	deepAt  bool // "nesting too deep" already reported
 	splits  []splitRecord
 
-	// Chunks the most frequent nodes are carved from (see carve).
+	// Chunks the most frequent nodes are carved from (see carve), and
+	// the number of nodes per chunk.
+	chunk    int
 	paths    []Path
 	segments []PathSegment
 	segLists []*PathSegment
@@ -136,18 +138,24 @@ type parser struct {
 	lits     []LitExpr
 }
 
-// slabChunk is how many nodes of one type carve allocates at a time.
-const slabChunk = 32
+// maxChunk is the most nodes of one type carve allocates at a time.
+const maxChunk = 32
+
+// chunkSize is the chunk size for parsing n tokens: small inputs (macro
+// token trees parsed on demand) get small chunks, so that they do not
+// allocate nodes they will never use; a path or a literal takes at
+// least 2 tokens, and most files have thousands.
+func chunkSize(n int) int { return min(max(n/16, 1), maxChunk) }
 
 // carve returns a pointer to a zeroed T taken from *slab, which it
-// refills slabChunk elements at a time. Paths, their segments, literals
-// and path expressions and types are half of the parser's allocations;
-// allocating them in chunks halves the cost of allocation, which is the
-// largest single cost of parsing. Each node is still a distinct variable;
-// a chunk stays in memory while any of its nodes is reachable.
-func carve[T any](slab *[]T) *T {
+// refills n elements at a time. Paths, their segments, literals and path
+// expressions and types are half of the parser's allocations; allocating
+// them in chunks halves the cost of allocation, which is the largest
+// single cost of parsing. Each node is still a distinct variable; a chunk
+// stays in memory while any of its nodes is reachable.
+func carve[T any](slab *[]T, n int) *T {
 	if len(*slab) == 0 {
-		*slab = make([]T, slabChunk)
+		*slab = make([]T, n)
 	}
 	x := &(*slab)[0]
 	*slab = (*slab)[1:]
@@ -156,14 +164,14 @@ func carve[T any](slab *[]T) *T {
 
 // newPath returns a new Path with span lo..hi.
 func (p *parser) newPath(lo, hi Pos) *Path {
-	path := carve(&p.paths)
+	path := carve(&p.paths, p.chunk)
 	path.Span = Span{lo, hi}
 	return path
 }
 
 // newSegment returns a new PathSegment with the given name.
 func (p *parser) newSegment(name Ident) *PathSegment {
-	seg := carve(&p.segments)
+	seg := carve(&p.segments, p.chunk)
 	seg.Name = name
 	return seg
 }
@@ -177,7 +185,7 @@ func (p *parser) appendSegment(path *Path, seg *PathSegment) {
 		return
 	}
 	if len(p.segLists) == 0 {
-		p.segLists = make([]*PathSegment, slabChunk)
+		p.segLists = make([]*PathSegment, p.chunk)
 	}
 	path.Segments = p.segLists[0:1:1]
 	p.segLists = p.segLists[1:]
@@ -186,7 +194,7 @@ func (p *parser) appendSegment(path *Path, seg *PathSegment) {
 
 // newPathExpr returns a new PathExpr.
 func (p *parser) newPathExpr(span Span, path *Path) *PathExpr {
-	x := carve(&p.pathExpr)
+	x := carve(&p.pathExpr, p.chunk)
 	*x = PathExpr{Span: span, Path: path}
 	return x
 }
@@ -233,7 +241,7 @@ func newParser(f *File, toks []Token) *parser {
 // newParserMatch is newParser with a caller-provided, zeroed delimiter
 // table of len(toks) entries.
 func newParserMatch(f *File, toks []Token, match []int32) *parser {
-	p := &parser{file: f, toks: toks, match: match}
+	p := &parser{file: f, toks: toks, match: match, chunk: chunkSize(len(toks))}
 	var stack []int32
 	for i, t := range toks {
 		switch {

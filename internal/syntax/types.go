@@ -360,7 +360,7 @@ func (p *parser) typeAfterPath(path *Path, allowPlus bool) Type {
 		bounds := append([]Bound{b}, p.bounds(true)...)
 		return &TraitObjectType{Span: p.spanFrom(path.Lo), Bounds: bounds}
 	}
-	t := carve(&p.pathType)
+	t := carve(&p.pathType, p.chunk)
 	*t = PathType{Span: path.Span, Path: path}
 	return t
 }
