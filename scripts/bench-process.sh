@@ -18,7 +18,9 @@
 # installs it with apt-get when it can), else with bash's time.
 #
 # Usage: scripts/bench-process.sh
-# Env:   CARGO_REGISTRY (default /usr/share/cargo/registry), RUNS (default 3)
+# Env:   CARGO_REGISTRY (default /usr/share/cargo/registry), RUNS (default 3),
+#        BASELINE: another warden binary whose parse-stats is timed in the
+#        same run (a before/after comparison).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -94,6 +96,9 @@ for d in "${crates[@]}"; do rsfiles "$d"; done | LC_ALL=C sort >"$work/crate-fil
 echo "measuring parse-stats and syn (best of $runs)..." >&2
 cmd_ps="$warden debug parse-stats $registry"
 t_ps="$(best "$cmd_ps")"
+if [[ -n "${BASELINE:-}" ]]; then
+  t_base="$(best "$BASELINE debug parse-stats $registry")"
+fi
 t_syn="$(synparse "$work/files")"
 cmd_syntotal="$syn --bench --iters 1 --stdin <$work/files"
 t_syntotal="$(best "$cmd_syntotal")"
@@ -138,6 +143,9 @@ printf '| %-66s | %8s | %-9s | %-9s |\n' "measurement" "seconds" "/ syn" "/ syn 
 printf '|%s|----------|-----------|-----------|\n' "$(printf -- '-%.0s' {1..68})"
 row "syn 1.0 parse only, 1 core (best of $runs passes)" "$t_syn" "1" "$(ratio "$t_syn" "$t_syntotal")"
 row "syn 1.0 whole process: start, read, parse (best of $runs)" "$t_syntotal" "$(ratio "$t_syntotal" "$t_syn")" "1"
+if [[ -n "${BASELINE:-}" ]]; then
+  row "baseline warden debug parse-stats (\$BASELINE, best of $runs)" "$t_base" "$(ratio "$t_base" "$t_syn")" "$(ratio "$t_base" "$t_syntotal")"
+fi
 row "warden debug parse-stats, whole process (best of $runs)" "$t_ps" "$(ratio "$t_ps" "$t_syn")" "$(ratio "$t_ps" "$t_syntotal")"
 if [[ "$t_syncrates" != "$t_syn" ]]; then
   row "syn 1.0 parse only, the crates' files, 1 core" "$t_syncrates" "1" "-"
@@ -154,6 +162,9 @@ echo "$(nproc) CPUs; syn parses on one thread. Timing: $(command -v hyperfine >/
 echo
 echo "commands (WARDEN = go build -o WARDEN ./cmd/warden, FILES = the $nfiles files):"
 echo "  WARDEN debug parse-stats $registry"
+if [[ -n "${BASELINE:-}" ]]; then
+  echo "  BASELINE=$BASELINE: \$BASELINE debug parse-stats $registry"
+fi
 echo "  ${pin[*]}${pin[*]:+ }$syn --bench --iters $runs --stdin <FILES"
 echo "  $syn --bench --iters 1 --stdin <FILES"
 echo "  for each crate directory D: WARDEN_CACHE_DIR=<empty at start> WARDEN scan --format json D >/dev/null"
