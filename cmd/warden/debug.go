@@ -136,8 +136,9 @@ func parseStatsCommand() *command {
 	}
 }
 
-// batchGC tunes the garbage collector for parse-stats until the returned
-// function restores the previous settings. The command's live heap is
+// batchGC tunes the garbage collector for a batch command (parse-stats,
+// and the commands that analyse crates: a process per crate, short-lived)
+// until the returned function restores the previous settings. The command's live heap is
 // small (each worker's reused buffers and the one tree it is counting,
 // about 20 MB over the whole registry) while it allocates about 9 bytes
 // per source byte, so at the default GOGC=100 the collector ran 65 times

@@ -208,6 +208,7 @@ func scanCommand() *command {
 		summary: "report what a crate can do to the outside world, where, and through which functions",
 		usage:   scanUsage,
 		run: func(ctx context.Context, e *env, args []string) error {
+			defer batchGC()()
 			fs := newFlagSet(e, "scan", scanUsage)
 			var cf crateFlags
 			var cc cacheFlags
@@ -379,6 +380,7 @@ func importsCommand() *command {
 		summary: "list imports from std's authority modules and libc, as written, for every platform",
 		usage:   importsUsage,
 		run: func(ctx context.Context, e *env, args []string) error {
+			defer batchGC()()
 			fs := newFlagSet(e, "imports", importsUsage)
 			var cf crateFlags
 			cf.register(fs)
@@ -461,6 +463,7 @@ func iosafetyCommand() *command {
 		summary: "find safe APIs that let callers forge or misuse raw handles (RFC 3128)",
 		usage:   iosafetyUsage,
 		run: func(ctx context.Context, e *env, args []string) error {
+			defer batchGC()()
 			fs := newFlagSet(e, "iosafety", iosafetyUsage)
 			var cf crateFlags
 			cf.register(fs)
@@ -554,6 +557,7 @@ func treeCommand() *command {
 		summary: "analyse a whole dependency tree: which crate reaches what, through whom, at run and build time",
 		usage:   treeUsage,
 		run: func(ctx context.Context, e *env, args []string) error {
+			defer batchGC()()
 			fs := newFlagSet(e, "tree", treeUsage)
 			format := fs.String("format", "text", "output format")
 			target := fs.String("target", "", "target triple")

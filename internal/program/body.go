@@ -128,7 +128,7 @@ func (b *builder) node(n syntax.Node, st lstate) {
 	if n == nil {
 		return
 	}
-	syntax.Inspect(n, func(x syntax.Node) bool {
+	b.insp.Inspect(n, func(x syntax.Node) bool {
 		switch x := x.(type) {
 		case *syntax.BlockExpr:
 			b.block(x, st)

@@ -63,6 +63,9 @@ type Program struct {
 	blockScopes map[*syntax.BlockExpr]*resolve.Scope
 	expScope    map[*Expansion]*resolve.Scope // statements of expansions that declare items
 	defCrate    map[*syntax.File]string       // files of dependencies' macro definitions
+	// insp is the traversal stack Walk reuses (a Program is walked by
+	// one goroutine at a time).
+	insp syntax.Inspector
 }
 
 // Item is an item of the program, where it sits.

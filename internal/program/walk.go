@@ -108,7 +108,7 @@ func (c *Cursor) tree(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
 
 // children visits what is under n (n itself already visited).
 func (c *Cursor) children(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
-	syntax.Inspect(n, func(x syntax.Node) bool {
+	c.p.insp.Inspect(n, func(x syntax.Node) bool {
 		if x == n {
 			return true
 		}
