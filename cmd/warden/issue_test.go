@@ -708,10 +708,6 @@ var flagMethods = map[string]bool{
 // out: on purpose (a developer's tool), or a known bug being tracked.
 var undocumentedFlags = map[string]map[string]string{
 	"parse-stats": {"cpuprofile": "hidden on purpose (debug.go)"},
-	// Bug: crateFlags registers --benches for imports and iosafety, whose
-	// help lists the other crate flags but not this one.
-	"imports":  {"benches": "known bug: accepted, not in the help"},
-	"iosafety": {"benches": "known bug: accepted, not in the help"},
 }
 
 // commandFlags reads this package's source and returns, for each FlagSet

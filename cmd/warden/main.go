@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+
+	"github.com/wardenrs/warden/internal/report"
 )
 
 // Exit codes (documented in the README and in "warden help").
@@ -115,10 +117,10 @@ func exitCode(e *env, name string, err error) int {
 	case errors.Is(err, errFindings):
 		return exitFindings
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "warden %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "warden %s: %s\n", name, report.Clean(err.Error()))
 		return exitUsage
 	default:
-		fmt.Fprintf(e.stderr, "warden %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "warden %s: %s\n", name, report.Clean(err.Error()))
 		return exitUsage
 	}
 }

@@ -40,7 +40,7 @@ analysed: the library, every binary and the build script.
 
 Code Warden cannot see (a macro defined nowhere, a proc-macro attribute or
 derive, code generated into OUT_DIR, an unreadable file) is a blind spot;
-the report then opens with "incomplete: N blind spots".
+the report then says "incomplete: N blind spots" right after its header.
 
 Capabilities: fs, net, process, env, system, ffi, unsafe, raw_handle, build.
 
@@ -95,9 +95,9 @@ target is "all" and every feature is open: code behind #[cfg(windows)] or
 a disabled feature is listed too.
 
 Flags: --target (default all), --features, --all-features,
---no-default-features, --tests and --examples as for "warden scan" (giving
-any feature flag closes the other features); --format text (default) or
-json (each import with its resolved path and cfg).
+--no-default-features, --tests, --examples and --benches as for "warden
+scan" (giving any feature flag closes the other features); --format text
+(default) or json (each import with its resolved path and cfg).
 `
 
 // crateFlags are the flags shared by commands that load a crate.
@@ -453,8 +453,9 @@ gives a reason:
 Suppressed findings are still listed, with their reason.
 
 Flags: --target, --features, --all-features, --no-default-features,
---tests and --examples as for "warden scan"; --format text (default) or
-json; --fail exits with status 1 if any finding is not suppressed.
+--tests, --examples and --benches as for "warden scan"; --format text
+(default) or json; --fail exits with status 1 if any finding is not
+suppressed.
 `
 
 func iosafetyCommand() *command {

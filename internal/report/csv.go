@@ -33,10 +33,13 @@ func CSV(w io.Writer, r *analysis.Result) error {
 		if e.Category != diag.Effect {
 			continue
 		}
+		// CSV has no escape for control characters, and a CSV file is
+		// often looked at with cat: a hostile crate's names must not
+		// drive the terminal, so they are escaped visibly as in text.
 		row := []string{
-			r.Crate.Name, e.Function, e.Callee, e.Capability,
-			r.Crate.Path, e.Pos.File, strconv.Itoa(e.Pos.Line), strconv.Itoa(e.Pos.Col),
-			e.Cfg, strconv.FormatBool(e.BuildTime),
+			clean(r.Crate.Name), clean(e.Function), clean(e.Callee), e.Capability,
+			clean(r.Crate.Path), clean(e.Pos.File), strconv.Itoa(e.Pos.Line), strconv.Itoa(e.Pos.Col),
+			clean(e.Cfg), strconv.FormatBool(e.BuildTime),
 		}
 		if err := cw.Write(row); err != nil {
 			return err

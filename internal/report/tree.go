@@ -89,7 +89,7 @@ func capsText(cs []model.Capability) string {
 // crate's problems and blind spots.
 func TreeText(w io.Writer, r *tree.Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "dependency tree of %s: %d crates", clean(r.Root), len(r.Crates))
+	fmt.Fprintf(&b, "dependency tree of %s: %s", clean(r.Root), plural(len(r.Crates), "crate"))
 	if r.BlindSpots > 0 {
 		fmt.Fprintf(&b, "\nincomplete: %s in %s (listed below)\n", plural(r.BlindSpots, "blind spot"), plural(r.IncompleteCrates, "crate"))
 	} else {
