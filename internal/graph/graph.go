@@ -100,36 +100,48 @@ func (g *Graph) Reachable() map[Key][]Reach {
 	}
 	out := map[Key][]Reach{}
 	for _, c := range model.All {
-		// next[f] is the callee on a shortest path from f to an effect.
+		// next[f] is the callee on the chosen path from f to an effect.
 		next := map[Key]Key{}
 		end := map[Key]bool{}
 		indirect := map[Key]bool{}
-		// Two rounds: first from strong evidence, then from weak evidence
-		// for the functions the first round did not reach.
+		var order []Key // reached nodes, nearest first
+		// bfs extends the paths from the nodes of queue over reversed
+		// edges, direct ones only unless any.
+		bfs := func(queue []Key, any bool) {
+			for len(queue) > 0 {
+				cur := queue[0]
+				queue = queue[1:]
+				for _, e := range rev[cur] {
+					if _, seen := next[e.from]; seen || e.indirect && !any {
+						continue
+					}
+					next[e.from] = cur
+					indirect[e.from] = indirect[cur] || e.indirect
+					queue = append(queue, e.from)
+					order = append(order, e.from)
+				}
+			}
+		}
+		// Witnesses prefer strong evidence (a modelled call) to weak (a
+		// method matched by name only), and then calls resolved by type
+		// to calls resolved by name or through function values: a path
+		// of the stronger kind is chosen even when it is longer. Each
+		// round reaches only what the rounds before did not.
 		for _, weak := range []bool{false, true} {
-			var queue []Key
+			var sources []Key
 			for _, k := range g.order {
 				n := g.nodes[k]
 				if _, ok := n.Direct[c]; ok && n.Weak[c] == weak {
 					if _, seen := next[k]; !seen {
 						next[k] = k
 						end[k] = true
-						queue = append(queue, k)
+						sources = append(sources, k)
+						order = append(order, k)
 					}
 				}
 			}
-			for len(queue) > 0 {
-				cur := queue[0]
-				queue = queue[1:]
-				for _, e := range rev[cur] {
-					if _, seen := next[e.from]; seen {
-						continue
-					}
-					next[e.from] = cur
-					indirect[e.from] = indirect[cur] || e.indirect
-					queue = append(queue, e.from)
-				}
-			}
+			bfs(sources, false)
+			bfs(append([]Key(nil), order...), true)
 		}
 		for k := range next {
 			path := []Key{k}

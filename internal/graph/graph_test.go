@@ -101,3 +101,28 @@ func TestWitnessPrefersStrongEvidence(t *testing.T) {
 		t.Errorf("weak-only witness = %v", w)
 	}
 }
+
+// TestWitnessPrefersResolvedCalls: a path through calls resolved by type
+// wins over a shorter one through a call matched by method name.
+func TestWitnessPrefersResolvedCalls(t *testing.T) {
+	g := New()
+	app, guess, a, b, sink := g.Node(k("app")), g.Node(k("guess")), g.Node(k("a")), g.Node(k("b")), g.Node(k("sink"))
+	_ = guess
+	app.Calls = []Edge{{To: k("guess"), Indirect: true}, {To: k("a")}}
+	guess.Calls = []Edge{{To: k("sink")}}
+	a.Calls = []Edge{{To: k("b")}}
+	b.Calls = []Edge{{To: k("sink")}}
+	sink.AddEffect(model.Net, "libc::connect", false)
+	r := g.Reachable()
+	got := r[k("app")]
+	if len(got) != 1 || got[0].Indirect || !equal(paths(got[0]), []string{"app", "a", "b", "sink", "libc::connect"}) {
+		t.Errorf("app witness = %v (indirect %v), want the resolved path through a and b", paths(got[0]), got[0].Indirect)
+	}
+	// Only an indirect path: still found, and marked.
+	only := g.Node(k("only"))
+	only.Calls = []Edge{{To: k("guess"), Indirect: true}}
+	r = g.Reachable()
+	if got := r[k("only")]; len(got) != 1 || !got[0].Indirect {
+		t.Errorf("only = %+v, want an indirect witness", got)
+	}
+}
