@@ -178,13 +178,41 @@ func (b *builder) lookup(p *syntax.Path, scope *resolve.Scope, tx *textual, exp 
 		if k, ok := b.builtins[name]; ok {
 			return &macroDef{kind: k, crate: "std"}
 		}
+		// use combine::*; parser! { .. }
+		for _, g := range b.r.GlobSources(scope) {
+			if len(g) == 0 {
+				continue
+			}
+			if d := b.lookupPath(append(append([]string(nil), g...), name), false, from); d != nil {
+				return d
+			}
+		}
 		return nil
 	}
 	segs := make([]string, len(p.Segments))
 	for i, s := range p.Segments {
 		segs[i] = s.Name.Name
 	}
+	if !p.Global && from == "" {
+		// use core::ptr; ptr::addr_of!(x): the first segment names what
+		// a use imports.
+		if _, ext := b.r.Externs[segs[0]]; !ext && !specialSegment(segs[0]) {
+			if use, global, ok := b.r.UseModule(scope, segs[0]); ok && len(use) > 0 {
+				return b.lookupPath(append(append([]string(nil), use...), segs[1:]...), global, from)
+			}
+		}
+	}
 	return b.lookupPath(segs, p.Global, from)
+}
+
+// specialSegment reports whether a path segment is a keyword that starts
+// a path (crate, self, super, $crate).
+func specialSegment(s string) bool {
+	switch s {
+	case "crate", "self", "super", "$crate", "Self":
+		return true
+	}
+	return false
 }
 
 // lookupPath finds a macro by path segments.

@@ -434,12 +434,19 @@ pub fn f() { dep::plain_outer!(); }
 pub fn mine() {}
 `, "c::mine", ""},
 		{"a macro the dependency does not export", "pub fn f() { dep::missing!(a()); }\npub fn a() {}", "c::a", "proc-macro"},
+		{"a glob import of the dependency", "use dep::*;\npub fn f() { call!(); }", "dep::imp::run", ""},
+		{"a glob of a local module", "mod m { #[macro_export] macro_rules! mine { () => { crate::a() } } }\nmod n { use crate::*; pub fn f() { mine!(); } }\npub fn a() {}", "c::a", ""},
+		{"use core::ptr; ptr::addr_of!", "use core::ptr;\npub fn f() { let x = 1; let _p = ptr::addr_of!(x); a(); }\npub fn a() {}", "c::a", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := crate(t, map[string]string{"src/lib.rs": tt.src})
 			p := lowerDir(t, dir, config{macros: &fakeMacros{libs: map[string]string{"dep": dep}}})
-			if got := callsOf(t, p, "c::f"); got != tt.want {
+			f := "c::f"
+			if strings.Contains(tt.src, "mod n") {
+				f = "c::n::f"
+			}
+			if got := callsOf(t, p, f); got != tt.want {
 				t.Errorf("calls = %q, want %q", got, tt.want)
 			}
 			if got := blindKinds(p); got != tt.blind {

@@ -347,6 +347,54 @@ func (r *Resolver) UseOf(s *Scope, name string) (segs []string, global, ok bool)
 	return nil, false, false
 }
 
+// UseModule returns the path, as written, of the use declaration of s
+// (or an enclosing block scope) that binds name in the type namespace,
+// pending or resolved: "use core::ptr;" gives core::ptr for ptr, so that
+// ptr::addr_of! is found. ok is false if no use binds it.
+func (r *Resolver) UseModule(s *Scope, name string) (segs []string, global, ok bool) {
+	for sc := s; sc != nil; sc = sc.Parent {
+		for _, u := range sc.pending {
+			if !u.glob && u.name == name {
+				return u.segs, u.global, true
+			}
+		}
+		if b, found := sc.names[TypeNS][name]; found && b.Ext != "" {
+			return strings.Split(b.Ext, "::"), true, true
+		}
+		if sc.Module != nil {
+			break
+		}
+	}
+	return nil, false, false
+}
+
+// GlobSources returns the paths the glob imports of s (and of the block
+// scopes enclosing it, up to its module) import from, as segments:
+// "use combine::*;" gives combine. Macros imported by a glob are found
+// there.
+func (r *Resolver) GlobSources(s *Scope) [][]string {
+	var out [][]string
+	for sc := s; sc != nil; sc = sc.Parent {
+		for _, u := range sc.pending {
+			if u.glob {
+				out = append(out, u.segs)
+			}
+		}
+		for _, g := range sc.globs {
+			switch {
+			case g.target.Ext != "":
+				out = append(out, strings.Split(g.target.Ext, "::"))
+			case g.target.Def != nil && g.target.Def.Scope != nil:
+				out = append(out, append([]string{"crate"}, strings.Split(g.target.Def.Path, "::")[1:]...))
+			}
+		}
+		if sc.Module != nil {
+			break
+		}
+	}
+	return out
+}
+
 func (r *Resolver) newModuleScope(m *load.Module, parent *Scope, path string) *Scope {
 	s := &Scope{Resolver: r, Module: m, Path: path, Super: parent}
 	if m != nil {
