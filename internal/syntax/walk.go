@@ -7,27 +7,11 @@ package syntax
 // explicit stack, so arbitrarily deep trees (a chain of a million binary
 // operators) cannot overflow the goroutine stack.
 func Inspect(n Node, f func(Node) bool) {
-	if isNil(n) {
-		return
-	}
-	// The children of a node are appended to the stack in source order
-	// and then reversed in place, so that the first child is visited
-	// next; the collector drops nil children, so popped nodes are never
-	// nil.
-	c := collector{out: make([]Node, 1, 64)}
-	c.out[0] = n
-	for len(c.out) > 0 {
-		n := c.out[len(c.out)-1]
-		c.out = c.out[:len(c.out)-1]
-		if !f(n) {
-			continue
-		}
-		base := len(c.out)
-		c.children(n)
-		for i, j := base, len(c.out)-1; i < j; i, j = i+1, j-1 {
-			c.out[i], c.out[j] = c.out[j], c.out[i]
-		}
-	}
+	// The stack is appended to with the children of each node in source
+	// order, which are then reversed in place so that the first child is
+	// visited next (see Inspector).
+	in := Inspector{c: collector{out: make([]Node, 0, 64)}}
+	in.Inspect(n, f)
 }
 
 // collector gathers the children of a node, in source order.
