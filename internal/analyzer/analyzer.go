@@ -52,6 +52,10 @@ type Types interface {
 	// Result), given the path the crate's code calls it by
 	// (duct::cmd, tokio::runtime::Builder::build), or "".
 	ReturnType(path string) string
+	// Analyzed reports whether the dependency that a path's first
+	// segment names was analysed: calls into it are then linked to its
+	// own functions, and need no guess by method name.
+	Analyzed(path string) bool
 }
 
 // Report records a diagnostic. Diagnostics of code that runs at build

@@ -528,8 +528,10 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 	if recv == "" || !w.localType(recv) {
 		// Unknown receiver type, or a type from another crate: a method
 		// with the name of an authority method is reported with low
-		// confidence (whole-tree analysis resolves other crates).
-		if rules := w.f.model.MethodCandidates(name); len(rules) > 0 {
+		// confidence, unless that crate was analysed (the call is then
+		// linked to its real method).
+		analysed := recv != "" && w.f.pass.Types != nil && w.f.pass.Types.Analyzed(recv)
+		if rules := w.f.model.MethodCandidates(name); len(rules) > 0 && !(analysed && rules[0].Match != model.MatchName) {
 			rl := rules[0]
 			callee, ev := rl.Pattern, diag.Guessed
 			if rl.Match == model.MatchName {

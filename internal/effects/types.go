@@ -70,7 +70,20 @@ func (w *walker) typeOf(x syntax.Expr) string {
 				if name == "self" {
 					return w.scope().SelfType
 				}
-				return w.locals[name]
+				if t, ok := w.locals[name]; ok {
+					return t
+				}
+			}
+			// A static or const: its declared type (tracing's
+			// CALLSITE.metadata() is a method of tracing's callsite type).
+			res := r.ResolvePath(w.scope(), e.Path, resolve.ValueNS)
+			if res.Def != nil {
+				switch it := res.Def.Item.(type) {
+				case *syntax.StaticItem:
+					return r.TypePath(res.Def.Owner, it.Type)
+				case *syntax.ConstItem:
+					return r.TypePath(res.Def.Owner, it.Type)
+				}
 			}
 			return ""
 		case *syntax.FieldExpr:

@@ -236,7 +236,10 @@ func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef 
 			return d
 		}
 		if from != "" {
-			return b.foreign(from, name)
+			if d := b.foreign(from, name); d != nil || len(segs) == 2 {
+				return d
+			}
+			return b.aliased(from, segs[1:])
 		}
 		return b.local(name)
 	case "crate", "self", "super":
@@ -268,10 +271,39 @@ func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef 
 	if d := b.foreign(first, name); d != nil {
 		return d
 	}
+	if len(segs) > 2 {
+		if d := b.aliased(first, segs[1:]); d != nil {
+			return d
+		}
+	}
 	if k, ok := b.builtins[crate+"::"+name]; ok {
 		return &macroDef{kind: k, crate: crate}
 	}
 	return nil
+}
+
+// aliased follows a dependency's re-export to the macro a path through
+// one of its modules names: $crate::__macro_support::concat! in
+// tracing's expansions is core's concat!.
+func (b *builder) aliased(crate string, rel []string) *macroDef {
+	src, ok := b.opt.Macros.(MacroAliases)
+	if !ok || len(rel) == 0 {
+		return nil
+	}
+	target := src.Alias(crate, strings.Join(rel, "::"))
+	segs := strings.Split(target, "::")
+	if target == "" || len(segs) < 2 {
+		return nil
+	}
+	name := segs[len(segs)-1]
+	switch segs[0] {
+	case "std", "core", "alloc":
+		if k, ok := b.builtins[name]; ok {
+			return &macroDef{kind: k, crate: "std"}
+		}
+		return nil
+	}
+	return b.foreign(segs[0], name)
 }
 
 // stdAlias finds a standard macro named through an alias of std, core

@@ -206,6 +206,15 @@ type MacroSource interface {
 	Macro(fset *syntax.FileSet, crate, name string) (*expand.Macro, string)
 }
 
+// MacroAliases is what a MacroSource may also know: where a dependency's
+// public path leads (tracing's __macro_support::concat is core's
+// concat!), for macros invoked through a module of a dependency.
+type MacroAliases interface {
+	// Alias returns the path that path (relative to the crate that crate
+	// names) re-exports, as that crate names it, or "".
+	Alias(crate, path string) string
+}
+
 // Options tune the lowering.
 type Options struct {
 	// CrateName is the name of the target's items in paths.

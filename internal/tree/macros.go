@@ -231,3 +231,39 @@ func (v *depView) returnType(path string) string {
 	}
 	return ""
 }
+
+// Analyzed reports whether the dependency path's first segment names was
+// analysed.
+func (v *depView) Analyzed(path string) bool {
+	i := strings.Index(path, "::")
+	if i < 0 {
+		return false
+	}
+	st := v.find(v.from, path[:i])
+	return st != nil && st.data != nil
+}
+
+// Alias returns what path (relative to the dependency crate names)
+// re-exports, as that dependency names it: its public re-exports,
+// including of other crates' items.
+func (v *depView) Alias(crate, path string) string {
+	st := v.find(v.from, crate)
+	if st == nil {
+		return ""
+	}
+	lib := st.libUnit()
+	if lib == nil {
+		return ""
+	}
+	segs := strings.Split(lib.Crate+"::"+path, "::")
+	for k := len(segs); k >= 2; k-- {
+		prefix := strings.Join(segs[:k], "::")
+		if target, ok := lib.Aliases[prefix]; ok && target != prefix {
+			if k < len(segs) {
+				target += "::" + strings.Join(segs[k:], "::")
+			}
+			return target
+		}
+	}
+	return ""
+}
