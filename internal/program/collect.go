@@ -47,6 +47,8 @@ type builder struct {
 	// itemExp is the expansion that produced each impl or trait item
 	// (methods defined by macros).
 	itemExp map[syntax.Item]*Expansion
+	// hops bounds the re-exports followed for one macro path.
+	hops int
 	// insp is the traversal stack lowering reuses.
 	insp syntax.Inspector
 	// reported keeps blind spots of one kind and name to one per

@@ -164,9 +164,9 @@ func (b *builder) lookup(p *syntax.Path, scope *resolve.Scope, tx *textual, exp 
 		}
 		if segs, global, ok := b.r.UseOf(scope, name); ok && len(segs) > 0 && segs[len(segs)-1] != name {
 			// use a::b as name;
-			return b.lookupPath(segs, global, from)
+			return b.lookupPath(scope, segs, global, from)
 		} else if ok {
-			if d := b.lookupPath(segs, global, from); d != nil {
+			if d := b.lookupPath(scope, segs, global, from); d != nil {
 				return d
 			}
 		}
@@ -183,7 +183,7 @@ func (b *builder) lookup(p *syntax.Path, scope *resolve.Scope, tx *textual, exp 
 			if len(g) == 0 {
 				continue
 			}
-			if d := b.lookupPath(append(append([]string(nil), g...), name), false, from); d != nil {
+			if d := b.lookupPath(scope, append(append([]string(nil), g...), name), false, from); d != nil {
 				return d
 			}
 		}
@@ -198,11 +198,37 @@ func (b *builder) lookup(p *syntax.Path, scope *resolve.Scope, tx *textual, exp 
 		// a use imports.
 		if _, ext := b.r.Externs[segs[0]]; !ext && !specialSegment(segs[0]) {
 			if use, global, ok := b.r.UseModule(scope, segs[0]); ok && len(use) > 0 {
-				return b.lookupPath(append(append([]string(nil), use...), segs[1:]...), global, from)
+				return b.lookupPath(scope, append(append([]string(nil), use...), segs[1:]...), global, from)
 			}
 		}
 	}
-	return b.lookupPath(segs, p.Global, from)
+	return b.lookupPath(scope, segs, p.Global, from)
+}
+
+// throughModule finds the macro a path names through a module of this
+// crate: the module's own use of it, or the crate the module path
+// resolves to.
+func (b *builder) throughModule(scope *resolve.Scope, segs []string, from string) *macroDef {
+	if b.hops >= 8 {
+		return nil
+	}
+	b.hops++
+	defer func() { b.hops-- }()
+	prefix := &syntax.Path{}
+	for _, s := range segs[:len(segs)-1] {
+		prefix.Segments = append(prefix.Segments, &syntax.PathSegment{Name: syntax.Ident{Name: s}})
+	}
+	name := segs[len(segs)-1]
+	res := b.r.ResolvePath(scope, prefix, resolve.TypeNS)
+	switch {
+	case res.Def != nil && res.Def.Scope != nil:
+		if use, global, ok := b.r.UseOf(res.Def.Scope, name); ok && len(use) > 0 {
+			return b.lookupPath(res.Def.Scope, use, global, from)
+		}
+	case res.Def == nil && res.Path != "":
+		return b.lookupPath(nil, append(strings.Split(res.Path, "::"), name), true, from)
+	}
+	return nil
 }
 
 // specialSegment reports whether a path segment is a keyword that starts
@@ -216,7 +242,7 @@ func specialSegment(s string) bool {
 }
 
 // lookupPath finds a macro by path segments.
-func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef {
+func (b *builder) lookupPath(scope *resolve.Scope, segs []string, global bool, from string) *macroDef {
 	if len(segs) == 0 {
 		return nil
 	}
@@ -243,7 +269,12 @@ func (b *builder) lookupPath(segs []string, global bool, from string) *macroDef 
 		}
 		return b.local(name)
 	case "crate", "self", "super":
-		return b.local(name)
+		if d := b.local(name); d != nil || len(segs) == 2 || scope == nil {
+			return d
+		}
+		// crate::log::debug! where the module log re-exports another
+		// crate's macro (rustls: use log; ... use crate::log::debug).
+		return b.throughModule(scope, segs, from)
 	case "std", "core", "alloc":
 		if k, ok := b.builtins[name]; ok {
 			return &macroDef{kind: k, crate: "std"}
@@ -381,6 +412,44 @@ func (b *builder) foreign(crate, name string) *macroDef {
 	return d
 }
 
+// macroText renders a macro_rules! definition from its tokens, one token
+// per line (a line comment ends at its line), zero-length tokens the
+// expander made by their kind.
+func (b *builder) macroText(mr *syntax.MacroRulesItem) string {
+	if mr.Body == nil || len(mr.Body.Tokens) > 200_000 {
+		return ""
+	}
+	var sb strings.Builder
+	sb.WriteString("macro_rules! " + mr.Name.Name + " ")
+	open, closeKind := mr.Body.Delim.String(), closer(mr.Body.Delim).String()
+	sb.WriteString(open + "\n")
+	for _, t := range mr.Body.Tokens {
+		text := b.fset.Text(t)
+		if t.Len == 0 || text == "" {
+			if t.Kind == syntax.Identifier {
+				text = "doc"
+			} else {
+				text = t.Kind.String()
+			}
+		}
+		sb.WriteString(text)
+		sb.WriteByte('\n')
+	}
+	sb.WriteString(closeKind + "\n")
+	return sb.String()
+}
+
+// closer returns the closing delimiter of an opening one.
+func closer(k syntax.Kind) syntax.Kind {
+	switch k {
+	case syntax.LParen:
+		return syntax.RParen
+	case syntax.LBrack:
+		return syntax.RBrack
+	}
+	return syntax.RBrace
+}
+
 // dollarCrate tells the resolver which crate a $crate token means.
 func (b *builder) dollarCrate(pos syntax.Pos) string { return b.p.DefCrate(pos) }
 
@@ -415,6 +484,11 @@ func (b *builder) defineMacro(mr *syntax.MacroRulesItem, tx *textual, inSource b
 		if f := b.fset.File(mr.Pos()); f != nil && f.Contains(mr.End()) && inSource {
 			b.p.Exported = append(b.p.Exported, ExportedMacro{Name: m.Name, File: f.Name,
 				Start: f.Offset(mr.Pos()), End: f.Offset(mr.End()), LocalInner: local})
+		} else if text := b.macroText(mr); text != "" {
+			// A definition a macro produced (syn's Token!, made by
+			// export_token_macro!) has no one source range: its tokens
+			// travel as text.
+			b.p.Exported = append(b.p.Exported, ExportedMacro{Name: m.Name, Text: text, LocalInner: local})
 		}
 	}
 	return &textual{name: m.Name, def: d, prev: tx}

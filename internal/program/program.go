@@ -144,12 +144,15 @@ type Import struct {
 }
 
 // ExportedMacro locates a #[macro_export] macro_rules! definition: the
-// byte range of the whole item in its file.
+// byte range of the whole item in its file, or its text.
 type ExportedMacro struct {
-	Name       string `json:"name"`
-	File       string `json:"file"`
-	Start      int    `json:"start"`
-	End        int    `json:"end"`
+	Name  string `json:"name"`
+	File  string `json:"file,omitempty"`
+	Start int    `json:"start,omitempty"`
+	End   int    `json:"end,omitempty"`
+	// Text holds the definition when no source range does: a
+	// macro_rules! that another macro's expansion defines.
+	Text       string `json:"text,omitempty"`
 	LocalInner bool   `json:"local_inner,omitempty"`
 }
 

@@ -557,6 +557,14 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 			r.selfAliases[bindName] = true
 		}
 		s.bind(TypeNS, bindName, r.externBinding(bindName, crate))
+		if isPub(it.Vis) {
+			// pub extern crate quote; re-exports the crate like a pub
+			// use (syn's __private::quote).
+			if s.used[TypeNS] == nil {
+				s.used[TypeNS] = map[string]bool{}
+			}
+			s.used[TypeNS][bindName] = true
+		}
 		if s == r.Root || s.ModScope == r.Root {
 			r.Externs[bindName] = crate
 		}

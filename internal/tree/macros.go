@@ -128,6 +128,9 @@ func (v *depView) compile(st *pkgState, m program.ExportedMacro) *expand.Macro {
 		return mac
 	}
 	v.macros[key] = nil
+	if m.Text != "" {
+		return v.compileText(st, m, key)
+	}
 	f := v.files[m.File]
 	if f == nil {
 		src, err := source.ReadFile(m.File)
@@ -159,6 +162,32 @@ func (v *depView) compile(st *pkgState, m program.ExportedMacro) *expand.Macro {
 		return nil
 	}
 	mr, ok := items[0].(*syntax.MacroRulesItem)
+	if !ok {
+		return nil
+	}
+	mac, err := expand.Compile(v.fset, mr)
+	if err != nil {
+		return nil
+	}
+	mac.LocalInner = m.LocalInner
+	v.macros[key] = mac
+	return mac
+}
+
+// compileText compiles a definition that travels as text: it becomes a
+// file of its own in the crate's FileSet, named after the macro and the
+// crate that defines it (its tokens map to invocations anyway).
+func (v *depView) compileText(st *pkgState, m program.ExportedMacro, key string) *expand.Macro {
+	name := "<macro " + m.Name + "! of " + st.pkg.Name + " " + st.pkg.Version + ">"
+	f, err := v.fset.TryAddFile(name, m.Text)
+	if err != nil {
+		return nil
+	}
+	sf, errs := syntax.ParseFile(f)
+	if len(errs) > 0 || len(sf.Items) != 1 {
+		return nil
+	}
+	mr, ok := sf.Items[0].(*syntax.MacroRulesItem)
 	if !ok {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
 	"github.com/wardenrs/warden/internal/deps"
+	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/model"
 )
 
@@ -451,4 +452,63 @@ func hasCap(cs []model.Capability, c model.Capability) bool {
 		}
 	}
 	return false
+}
+
+// TestMacrosAcrossCrates: a dependency's exported macro is expanded in
+// the crate that invokes it, also when a macro of the dependency defines
+// it (its definition then travels as text), when the dependency
+// re-exports another crate's macro through a module, and when the crate
+// reaches it through a module of its own that re-exports the crate.
+func TestMacrosAcrossCrates(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nmid = { path = \"../mid\" }\n")
+	write("app/src/lib.rs", `use mid;
+mod via { pub use mid::made as made_here; }
+pub fn made() { mid::made!(); }
+pub fn through() { mid::__private::base::reads!(); }
+pub fn local_path() { crate::via::made_here!(); }
+`)
+	write("mid/Cargo.toml", "[package]\nname = \"mid\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nbase = { path = \"../base\" }\n")
+	write("mid/src/lib.rs", `macro_rules! define {
+    ($name:ident, $what:expr) => {
+        #[macro_export]
+        macro_rules! $name { () => { let _ = std::fs::read($what); } }
+    };
+}
+define!(made, "made");
+#[doc(hidden)]
+pub mod __private { pub extern crate base; }
+`)
+	write("base/Cargo.toml", "[package]\nname = \"base\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+	write("base/src/lib.rs", "#[macro_export]\nmacro_rules! reads { () => { let _ = std::env::var(\"X\"); } }\n")
+	g, err := deps.Resolve(context.Background(), filepath.Join(dir, "app"), deps.Options{Mode: deps.Manifest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Analyze(context.Background(), g, Options{Full: []deps.ID{g.Root}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := rep.Results[g.Root]
+	if !res.Complete() {
+		t.Errorf("blind spots: %v", res.Of(diag.BlindSpot))
+	}
+	got := map[string]string{}
+	for _, d := range res.Of(diag.Effect) {
+		got[d.Function] += d.Capability + " "
+	}
+	for fn, want := range map[string]string{"app::made": "fs ", "app::through": "env ", "app::local_path": "fs "} {
+		if got[fn] != want {
+			t.Errorf("%s effects = %q, want %q (all: %v)", fn, got[fn], want, got)
+		}
+	}
 }
