@@ -24,7 +24,6 @@ import (
 	"github.com/wardenrs/warden/internal/buildcfg"
 	"github.com/wardenrs/warden/internal/cfg"
 	"github.com/wardenrs/warden/internal/manifest"
-	"github.com/wardenrs/warden/internal/source"
 	"github.com/wardenrs/warden/internal/syntax"
 )
 
@@ -72,11 +71,24 @@ type Crate struct {
 	// whose cfg is neither true nor false (nil everywhere else). Keys
 	// are *syntax.Item values and *Module values.
 	Conds map[any]cfg.Expr
+
+	real string // Dir with symbolic links resolved
 }
 
 // Cond returns the condition recorded for an item, a module or a
 // statement (nil when it is certain).
 func (c *Crate) Cond(n any) cfg.Expr { return c.Conds[n] }
+
+// realDir is the crate directory with symbolic links resolved (once).
+func (c *Crate) realDir() string {
+	if c.real == "" {
+		c.real = c.Dir
+		if r, err := filepath.EvalSymlinks(c.Dir); err == nil {
+			c.real = r
+		}
+	}
+	return c.real
+}
 
 // Target is one compilation target and its module tree.
 type Target struct {
@@ -342,11 +354,7 @@ func (l *loader) inCrate(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	root, err := filepath.EvalSymlinks(l.crate.Dir)
-	if err != nil {
-		root = l.crate.Dir
-	}
-	rel, err := filepath.Rel(root, real)
+	rel, err := filepath.Rel(l.crate.realDir(), real)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", errEscape
 	}
@@ -371,17 +379,12 @@ func (l *loader) parseFile(path string, from syntax.Position) (*syntax.File, *sy
 		return nil, nil
 	}
 	l.seen[real] = true
-	src, err := source.ReadFile(path)
-	if err != nil {
-		l.problem("read", from, "cannot read %s: %v", path, err)
+	r := parseInto(l.crate.Fset, path)
+	if r.err != nil {
+		l.problem("read", from, "%v", r.err)
 		return nil, nil
 	}
-	f, err := l.crate.Fset.TryAddFile(path, string(src))
-	if err != nil {
-		l.problem("read", from, "%v", err)
-		return nil, nil
-	}
-	sf, errs := syntax.ParseFile(f)
+	f, sf, errs := r.f, r.sf, r.errs
 	for _, e := range errs {
 		l.crate.Problems = append(l.crate.Problems, Problem{Kind: "syntax", Pos: e.Pos, Msg: e.Msg})
 	}
@@ -664,28 +667,8 @@ func (l *loader) loadChild(parent *Module, mod *syntax.ModItem, pathValue string
 		l.fill(child, mod.InnerAttrs, mod.Items)
 		return child
 	}
-	var candidates []string
-	if hasPath {
-		if filepath.IsAbs(pathValue) {
-			candidates = []string{pathValue}
-		} else if parent.Decl != nil && parent.Decl.Inline {
-			candidates = []string{filepath.Join(parent.childDir, pathValue)}
-		} else {
-			candidates = []string{filepath.Join(filepath.Dir(parent.File.Name), pathValue)}
-		}
-	} else {
-		candidates = []string{
-			filepath.Join(parent.childDir, mod.Name.Name+".rs"),
-			filepath.Join(parent.childDir, mod.Name.Name, "mod.rs"),
-		}
-	}
-	var file string
-	for _, c := range candidates {
-		if info, err := os.Lstat(c); err == nil && !info.IsDir() {
-			file = c
-			break
-		}
-	}
+	candidates := childCandidates(parent, mod, pathValue, hasPath)
+	file := firstFile(candidates)
 	if file == "" {
 		if !quiet {
 			l.problem("module-not-found", declPos, "module %s: none of %s exists", strings.Join(child.Path, "::"), strings.Join(candidates, ", "))
@@ -705,6 +688,33 @@ func (l *loader) loadChild(parent *Module, mod *syntax.ModItem, pathValue string
 	}
 	l.fill(child, sf.Attrs, sf.Items)
 	return child
+}
+
+// childCandidates are the files a "mod x;" of parent may be in.
+func childCandidates(parent *Module, mod *syntax.ModItem, pathValue string, hasPath bool) []string {
+	switch {
+	case hasPath && filepath.IsAbs(pathValue):
+		return []string{pathValue}
+	case hasPath && parent.Decl != nil && parent.Decl.Inline:
+		return []string{filepath.Join(parent.childDir, pathValue)}
+	case hasPath:
+		return []string{filepath.Join(filepath.Dir(parent.File.Name), pathValue)}
+	}
+	return []string{
+		filepath.Join(parent.childDir, mod.Name.Name+".rs"),
+		filepath.Join(parent.childDir, mod.Name.Name, "mod.rs"),
+	}
+}
+
+// firstFile returns the first candidate that exists and is not a
+// directory, or "".
+func firstFile(candidates []string) string {
+	for _, c := range candidates {
+		if info, err := os.Lstat(c); err == nil && !info.IsDir() {
+			return c
+		}
+	}
+	return ""
 }
 
 // Walk calls f for every module of the tree rooted at m, parents first.

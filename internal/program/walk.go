@@ -16,6 +16,11 @@ type Cursor struct {
 	exp      *Expansion
 	cond     cfg.Expr
 	inUnsafe bool
+
+	// visit is the walk's function; step calls node with it (made once
+	// per walk, not per node).
+	visit func(syntax.Node, *Cursor) bool
+	step  func(syntax.Node) bool
 }
 
 // InUnsafe reports whether the current node is inside an unsafe block
@@ -26,7 +31,8 @@ func (c *Cursor) InUnsafe() bool { return c.inUnsafe }
 // cursor's context, after expansion, without the cursor.
 func (c *Cursor) Inspect(n syntax.Node, visit func(syntax.Node) bool) {
 	saved := *c
-	c.tree(n, func(x syntax.Node, _ *Cursor) bool { return visit(x) })
+	c.setVisit(func(x syntax.Node, _ *Cursor) bool { return visit(x) })
+	c.tree(n, c.visit)
 	*c = saved
 }
 
@@ -84,6 +90,12 @@ func (p *Program) Walk(f *Func, visit func(syntax.Node, *Cursor) bool) {
 	c.tree(f.Body, visit)
 }
 
+// setVisit makes visit the function the cursor calls.
+func (c *Cursor) setVisit(visit func(syntax.Node, *Cursor) bool) {
+	c.visit = visit
+	c.step = func(x syntax.Node) bool { return c.node(x, c.visit) }
+}
+
 // NewCursor returns a cursor for code outside function bodies (an
 // item's own tokens), for positions and conditions.
 func NewCursor(p *Program, scope *resolve.Scope, exp *Expansion, cond cfg.Expr) *Cursor {
@@ -101,6 +113,9 @@ func (c *Cursor) tree(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
 	if n == nil {
 		return
 	}
+	if c.step == nil {
+		c.setVisit(visit)
+	}
 	if c.node(n, visit) {
 		c.children(n, visit)
 	}
@@ -108,18 +123,25 @@ func (c *Cursor) tree(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
 
 // children visits what is under n (n itself already visited).
 func (c *Cursor) children(n syntax.Node, visit func(syntax.Node, *Cursor) bool) {
-	c.p.insp.Inspect(n, func(x syntax.Node) bool {
-		if x == n {
-			return true
-		}
-		return c.node(x, visit)
-	})
+	c.p.insp.InspectChildren(n, c.step)
+}
+
+// mayCarryCfg reports whether a node can be compiled out or carry a
+// condition of its own: statements, match arms and struct fields (a
+// cheap test before looking the node up).
+func mayCarryCfg(x syntax.Node) bool {
+	switch x.(type) {
+	case *syntax.LetStmt, *syntax.ExprStmt, *syntax.ItemStmt, *syntax.MatchArm, *syntax.FieldInit:
+		return true
+	}
+	return false
 }
 
 // node visits x and reports whether the generic traversal should go on
 // into its children; nodes that change the context are traversed here.
 func (c *Cursor) node(x syntax.Node, visit func(syntax.Node, *Cursor) bool) bool {
-	if c.p.dead[x] {
+	carries := (len(c.p.dead) > 0 || len(c.p.conds) > 0 || len(c.p.Crate.Conds) > 0) && mayCarryCfg(x)
+	if carries && c.p.dead[x] {
 		return false
 	}
 	switch x := x.(type) {
@@ -158,6 +180,9 @@ func (c *Cursor) node(x syntax.Node, visit func(syntax.Node, *Cursor) bool) bool
 		}
 		c.scope, c.inUnsafe = saved, savedUnsafe
 		return false
+	}
+	if !carries {
+		return visit(x, c)
 	}
 	if cond := c.p.conds[x]; cond != nil {
 		c.withCond(x, func() {

@@ -17,6 +17,26 @@ func (in *Inspector) Inspect(n Node, f func(Node) bool) {
 	}
 	base := len(in.c.out)
 	in.c.out = append(in.c.out, n)
+	in.run(base, f)
+}
+
+// InspectChildren traverses the trees rooted at the children of n, in
+// order, as Inspect does; n itself is not visited.
+func (in *Inspector) InspectChildren(n Node, f func(Node) bool) {
+	if isNil(n) {
+		return
+	}
+	base := len(in.c.out)
+	in.c.children(n)
+	out := in.c.out
+	for i, j := base, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	in.run(base, f)
+}
+
+// run pops and visits nodes until the stack is back at base.
+func (in *Inspector) run(base int, f func(Node) bool) {
 	for len(in.c.out) > base {
 		n := in.c.out[len(in.c.out)-1]
 		in.c.out = in.c.out[:len(in.c.out)-1]

@@ -41,3 +41,22 @@ func TestInspectorMatchesInspect(t *testing.T) {
 		t.Errorf("stack not empty after the call: %d", len(in.c.out))
 	}
 }
+
+// TestInspectChildren: the children of a node, not the node.
+func TestInspectChildren(t *testing.T) {
+	fset := NewFileSet()
+	f := fset.AddFile("a.rs", "fn f() { g(1); h(2) }")
+	sf, _ := ParseFile(f)
+	var want, got []Node
+	Inspect(sf, func(n Node) bool {
+		if n != Node(sf) {
+			want = append(want, n)
+		}
+		return true
+	})
+	var in Inspector
+	in.InspectChildren(sf, func(n Node) bool { got = append(got, n); return true })
+	if !reflect.DeepEqual(got, want) || len(got) == 0 {
+		t.Errorf("InspectChildren visited %d nodes, want %d", len(got), len(want))
+	}
+}
