@@ -112,6 +112,9 @@ func (b *builder) addFunc(f *Func) {
 // lowerFunc expands the macros of a function's body, builds the scopes
 // of its blocks and adds the items it declares.
 func (b *builder) lowerFunc(f *Func) {
+	if f.Item != nil && f.Item.Plain {
+		return // nothing to expand, declare or evaluate (see FnItem.Plain)
+	}
 	st := lstate{fn: f, scope: f.Scope, cond: f.Cond, exp: f.Exp, depth: expDepth(f.Exp, nil)}
 	if f.Decl != nil {
 		if owner := f.Owner; owner != nil {

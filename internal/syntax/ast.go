@@ -328,6 +328,10 @@ type FnItem struct {
 	Name    Ident
 	Sig     FnSig
 	Body    *BlockExpr
+	// Plain is set when the body holds no macro invocation, no item and
+	// no attribute: there is nothing in it to expand, declare or
+	// evaluate for cfg.
+	Plain bool
 }
 
 // ModItem is mod name; (Items nil, Inline false) or mod name { ... }.

@@ -833,6 +833,7 @@ func (p *parser) stmt(end Kind) Stmt {
 	}
 	if p.atStmtItem() {
 		if it := p.item(attrs, true); it != nil {
+			p.notPlain++
 			return &ItemStmt{Span: Span{it.Pos(), it.End()}, Item: it}
 		}
 	}

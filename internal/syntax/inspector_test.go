@@ -60,3 +60,29 @@ func TestInspectChildren(t *testing.T) {
 		t.Errorf("InspectChildren visited %d nodes, want %d", len(got), len(want))
 	}
 }
+
+// TestPlainBodies: FnItem.Plain is set only for bodies with no macro
+// invocation, no item and no attribute, at any depth.
+func TestPlainBodies(t *testing.T) {
+	for src, want := range map[string]bool{
+		"fn f() { let x = g(1); if x { h() } }":       true,
+		"fn f() { println!(\"x\"); }":                 false,
+		"fn f() { let v = vec![1]; }":                 false,
+		"fn f() { { fn inner() {} } }":                false,
+		"fn f() { #[cfg(unix)] g(); }":                false,
+		"fn f() { match x { #[cfg(unix)] _ => {} } }": false,
+		"fn f() { let c = || { m!() }; }":             false,
+		"fn f() {} fn g() { m!(); }":                  true, // f itself
+		"fn f() { struct S; }":                        false,
+		"fn f() -> u8 { loop { break 1 } }":           true,
+	} {
+		fset := NewFileSet()
+		sf, errs := ParseFile(fset.AddFile("a.rs", src))
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", src, errs)
+		}
+		if got := sf.Items[0].(*FnItem).Plain; got != want {
+			t.Errorf("%s: Plain = %v, want %v", src, got, want)
+		}
+	}
+}

@@ -254,6 +254,7 @@ func (p *parser) atMacroInvocation() bool {
 
 // macroCall parses path ! [ident] tokentree.
 func (p *parser) macroCall() *MacroCall {
+	p.notPlain++
 	lo := p.pos()
 	m := &MacroCall{Path: p.macroPath()}
 	p.expect(Not)
@@ -339,7 +340,9 @@ func (p *parser) fnItem(base ItemBase, sig FnSig, isDefault bool) Item {
 	}
 	p.whereClause(&it.Sig.Generics)
 	if p.at(LBrace) {
+		before := p.notPlain
 		it.Body = p.block()
+		it.Plain = p.notPlain == before
 	} else if !p.eat(Semi) {
 		p.errorf("expected '{' or ';' after function signature, found %s", p.desc())
 	}

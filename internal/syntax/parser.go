@@ -126,6 +126,9 @@ type parser struct {
 	depth   int
 	deepAt  bool // "nesting too deep" already reported
 	splits  []splitRecord
+	// notPlain counts what makes a function body need lowering: macro
+	// invocations, items and attributes (FnItem.Plain).
+	notPlain int
 
 	// Chunks the most frequent nodes are carved from (see carve), and
 	// the number of nodes per chunk.
@@ -587,6 +590,7 @@ func (p *parser) outerAttrs() []*Attr {
 }
 
 func (p *parser) attr(inner bool) *Attr {
+	p.notPlain++
 	t := p.tok()
 	a := &Attr{Inner: inner, Span: Span{t.Pos, t.End()}}
 	if t.Kind == DocComment {
