@@ -29,7 +29,24 @@ var Analyzer = &analyzer.Analyzer{
 // function) with its effects and calls.
 type Result struct {
 	Funcs []*Func
+	// Names records, for each body walked, which raw-handle operations
+	// it names, so that other analyzers (I/O safety) can skip the bodies
+	// that name none without walking them again.
+	Names map[*program.Func]Names
 }
+
+// Names are the raw-handle operations a body names.
+type Names uint8
+
+// Raw-handle operation names.
+const (
+	AsRaw   Names = 1 << iota // a method as_raw_*
+	IntoRaw                   // a method into_raw_*
+	Forger                    // a path ending in from_raw_fd, from_raw_socket, from_raw_handle, borrow_raw
+)
+
+// forgerNames end the paths that make an I/O object from a raw handle.
+var forgerNames = map[string]bool{"from_raw_fd": true, "from_raw_socket": true, "from_raw_handle": true, "borrow_raw": true}
 
 // Found is one effect.
 type Found struct {
@@ -79,10 +96,11 @@ type finder struct {
 	model *model.Model
 	funcs []*Func
 	byKey map[string]*Func
+	names map[*program.Func]Names
 }
 
 func run(pass *analyzer.Pass) (any, error) {
-	f := &finder{pass: pass, p: pass.Prog, model: pass.Model, byKey: map[string]*Func{}}
+	f := &finder{pass: pass, p: pass.Prog, model: pass.Model, byKey: map[string]*Func{}, names: map[*program.Func]Names{}}
 	for _, it := range f.p.Items {
 		f.item(it)
 	}
@@ -103,7 +121,7 @@ func run(pass *analyzer.Pass) (any, error) {
 			})
 		}
 	}
-	return &Result{Funcs: f.funcs}, nil
+	return &Result{Funcs: f.funcs, Names: f.names}, nil
 }
 
 func condString(c cfg.Expr) string {
@@ -268,6 +286,9 @@ func (f *finder) body(pf *program.Func) {
 		}
 	}
 	f.p.Walk(pf, w.visit)
+	if w.names != 0 {
+		f.names[pf] = w.names
+	}
 }
 
 // walker walks one function body.
@@ -278,6 +299,7 @@ type walker struct {
 	c      *program.Cursor
 	locals map[string]string // variable -> canonical type path
 	skip   syntax.Node       // the callee path of the call being walked
+	names  Names
 }
 
 func (w *walker) scope() *resolve.Scope { return w.c.Scope() }
@@ -326,8 +348,16 @@ func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 			w.skip = pe
 		}
 	case *syntax.MethodCallExpr:
+		if name := n.Name.Name; strings.HasPrefix(name, "as_raw_") {
+			w.names |= AsRaw
+		} else if strings.HasPrefix(name, "into_raw_") {
+			w.names |= IntoRaw
+		}
 		w.method(n)
 	case *syntax.PathExpr:
+		if k := len(n.Path.Segments); k > 0 && forgerNames[n.Path.Segments[k-1].Name.Name] {
+			w.names |= Forger
+		}
 		if n == w.skip {
 			return false
 		}

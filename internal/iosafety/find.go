@@ -8,6 +8,7 @@ import (
 
 	"github.com/wardenrs/warden/internal/analyzer"
 	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/effects"
 	"github.com/wardenrs/warden/internal/manifest"
 	"github.com/wardenrs/warden/internal/model"
 	"github.com/wardenrs/warden/internal/program"
@@ -19,7 +20,8 @@ import (
 // category diag.Finding whose Kind is the check id; the result is the
 // crate's *Adoption summary.
 var Analyzer = &analyzer.Analyzer{
-	Name: "iosafety",
+	Name:     "iosafety",
+	Requires: []*analyzer.Analyzer{effects.Analyzer},
 	Doc:  "find safe APIs that let callers forge or misuse raw handles (RFC 3128), and summarise the adoption of I/O-safe types",
 	Run:  run,
 }
@@ -28,7 +30,8 @@ func run(pass *analyzer.Pass) (any, error) {
 	if pass.Prog.Target.Kind == manifest.KindBuildScript {
 		return (*Adoption)(nil), nil
 	}
-	c := &checker{pass: pass, p: pass.Prog, r: pass.Prog.R, model: pass.Model}
+	c := &checker{pass: pass, p: pass.Prog, r: pass.Prog.R, model: pass.Model,
+		names: pass.ResultOf[effects.Analyzer].(*effects.Result).Names}
 	for _, f := range c.p.Funcs {
 		c.fn(f)
 	}
@@ -97,6 +100,9 @@ type checker struct {
 	model *model.Model
 	pf    *program.Func // the function being checked
 	cur   *program.Cursor
+	// names are the raw-handle operations each body names (from the
+	// effects analyzer's walk): most bodies name none.
+	names map[*program.Func]effects.Names
 }
 
 // report records a finding at pos, a position in the current function
@@ -187,22 +193,10 @@ func (c *checker) fn(pf *program.Func) {
 			params[ip.Name.Name] = model.Canonical(c.r.TypePath(scope, p.Type))
 		}
 	}
-	// One cheap pass decides which checks can apply: most functions
-	// never touch a raw handle, and then only WIO001/WIO002 look further.
-	var asRaw, intoRaw, forger bool
-	c.inspect(func(n syntax.Node, _ *program.Cursor) bool {
-		switch e := n.(type) {
-		case *syntax.MethodCallExpr:
-			name := e.Name.Name
-			asRaw = asRaw || strings.HasPrefix(name, "as_raw_")
-			intoRaw = intoRaw || strings.HasPrefix(name, "into_raw_")
-		case *syntax.Path:
-			if k := len(e.Segments); k > 0 {
-				forger = forger || forgers[e.Segments[k-1].Name.Name]
-			}
-		}
-		return true
-	})
+	// Which checks can apply: most functions never touch a raw handle,
+	// and then only WIO001/WIO002 look further.
+	names := c.names[pf]
+	asRaw, intoRaw, forger := names&effects.AsRaw != 0, names&effects.IntoRaw != 0, names&effects.Forger != 0
 	if safe && pf.Public {
 		c.rawParam(fn, path, params)
 		c.rawBound(scope, fn, path, implGenerics)

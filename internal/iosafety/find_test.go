@@ -24,9 +24,15 @@ func check(t testing.TB, c *load.Crate, tg *load.Target) ([]diag.Diagnostic, *Ad
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, diags, err := analyzer.Run(context.Background(), p, m, false, nil, []*analyzer.Analyzer{Analyzer})
+	res, all, err := analyzer.Run(context.Background(), p, m, false, nil, []*analyzer.Analyzer{Analyzer})
 	if err != nil {
 		t.Fatal(err)
+	}
+	var diags []diag.Diagnostic
+	for _, d := range all {
+		if d.Category == diag.Finding {
+			diags = append(diags, d)
+		}
 	}
 	return diags, res[Analyzer].(*Adoption)
 }
