@@ -8,9 +8,10 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +24,7 @@ import (
 
 // Schema changes whenever the cached data or the analysis changes
 // meaning; it is part of every key.
-const Schema = "warden-cache-1"
+const Schema = "warden-cache-2"
 
 // Cache is a directory of entries.
 type Cache struct {
@@ -93,17 +94,19 @@ func ChecksumDir(dir string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// envelope is what an entry file holds: the key it was written for and
-// a checksum of the payload, so a read can verify both.
-type envelope struct {
-	Schema  string          `json:"schema"`
-	Key     string          `json:"key"`
-	Sum     string          `json:"sum"`
-	Payload json.RawMessage `json:"payload"`
-}
+// An entry file is a header of three lines, then the payload:
+//
+//	warden-cache-2            the schema
+//	KEY                       the key it was written for
+//	SUM                       sha256 of the payload, hex
+//	PAYLOAD                   the value, encoded with encoding/gob
+//
+// gob rather than JSON: a dependency's facts are read by every scan of
+// a crate that depends on it, and gob decodes them about five times
+// faster (libc's 0.9 MB of facts: 7.6 ms as JSON, 1.6 ms as gob).
 
 func (c *Cache) path(key string) string {
-	return filepath.Join(c.Dir, key[:2], key+".json")
+	return filepath.Join(c.Dir, key[:2], key+".gob")
 }
 
 // ErrMiss reports that no valid entry exists for a key.
@@ -117,16 +120,34 @@ func (c *Cache) Get(key string, v any) error {
 	if err != nil {
 		return ErrMiss
 	}
-	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil || env.Schema != Schema || env.Key != key || env.Sum != sum(env.Payload) {
+	payload, ok := checkHeader(data, key)
+	if !ok {
 		os.Remove(p)
 		return ErrMiss
 	}
-	if err := json.Unmarshal(env.Payload, v); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(v); err != nil {
 		os.Remove(p)
 		return ErrMiss
 	}
 	return nil
+}
+
+// checkHeader verifies an entry's schema, key and checksum and returns
+// its payload.
+func checkHeader(data []byte, key string) ([]byte, bool) {
+	rest := data
+	var lines [3][]byte
+	for i := range lines {
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return nil, false
+		}
+		lines[i], rest = rest[:j], rest[j+1:]
+	}
+	if string(lines[0]) != Schema || string(lines[1]) != key || string(lines[2]) != sum(rest) {
+		return nil, false
+	}
+	return rest, true
 }
 
 func sum(b []byte) string {
@@ -137,14 +158,13 @@ func sum(b []byte) string {
 // Put stores v under key, atomically: a reader sees the old entry, the
 // new one, or none, never a partial one.
 func (c *Cache) Put(key string, v any) error {
-	payload, err := json.Marshal(v)
-	if err != nil {
+	var payload bytes.Buffer
+	if err := gob.NewEncoder(&payload).Encode(v); err != nil {
 		return fmt.Errorf("cache entry %s: %w", key, err)
 	}
-	data, err := json.Marshal(envelope{Schema: Schema, Key: key, Sum: sum(payload), Payload: payload})
-	if err != nil {
-		return fmt.Errorf("cache entry %s: %w", key, err)
-	}
+	var data bytes.Buffer
+	fmt.Fprintf(&data, "%s\n%s\n%s\n", Schema, key, sum(payload.Bytes()))
+	data.Write(payload.Bytes())
 	p := c.path(key)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("cache entry %s: %w", key, err)
@@ -153,7 +173,7 @@ func (c *Cache) Put(key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("cache entry %s: %w", key, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := tmp.Write(data.Bytes()); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return fmt.Errorf("cache entry %s: %w", key, err)

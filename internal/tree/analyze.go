@@ -88,6 +88,7 @@ func Analyze(ctx context.Context, g *deps.Graph, opt Options) (*Report, error) {
 			var rep Report
 			if opt.Cache.Get(tk, &rep) == nil {
 				rep.Cached = len(rep.Crates)
+				rep.fillLists()
 				return &rep, nil
 			}
 		}
@@ -101,6 +102,7 @@ func Analyze(ctx context.Context, g *deps.Graph, opt Options) (*Report, error) {
 		return nil, err
 	}
 	rep := s.link()
+	rep.fillLists()
 	if tk != "" && rep.complete() {
 		// Failures are not cached: the next run reports them again.
 		if err := opt.Cache.Put(tk, rep); err != nil {
@@ -400,12 +402,7 @@ func (s *state) usage() map[deps.ID]use {
 func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]graph.Reach, name func(graph.Key) string, u use) CrateReport {
 	p := st.pkg
 	cr := CrateReport{ID: string(p.ID), Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
-		Runtime: []model.Capability{}, BuildTime: []model.Capability{}, Direct: []model.Capability{}, DirectBuild: []model.Capability{},
-		BroughtBy: map[model.Capability][]string{}, Functions: []analysis.Function{}, Problems: []diag.Diagnostic{}, BlindSpots: []diag.Diagnostic{},
-		BuildOnly: u.build && !u.runtime, ProcMacro: p.ProcMacro}
-	if cr.Features == nil {
-		cr.Features = []string{}
-	}
+		BroughtBy: map[model.Capability][]string{}, BuildOnly: u.build && !u.runtime, ProcMacro: p.ProcMacro}
 	if st.err != nil {
 		cr.Error = st.err.Error()
 		return cr

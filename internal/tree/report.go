@@ -31,6 +31,42 @@ type Report struct {
 // Label is "name version".
 func (c *CrateReport) Label() string { return c.Name + " " + c.Version }
 
+// fillLists makes every list and map of the report non-nil, so that its
+// JSON form always writes [] and {} for empty ones, whether the report
+// was just computed or decoded from the cache (which does not keep the
+// difference between nil and empty).
+func (r *Report) fillLists() {
+	nonNil(&r.Crates)
+	nonNil(&r.Edges)
+	nonNil(&r.Notes)
+	for i := range r.Crates {
+		c := &r.Crates[i]
+		nonNil(&c.Features)
+		nonNil(&c.Runtime)
+		nonNil(&c.BuildTime)
+		nonNil(&c.Direct)
+		nonNil(&c.DirectBuild)
+		nonNil(&c.Functions)
+		nonNil(&c.Problems)
+		nonNil(&c.BlindSpots)
+		if c.BroughtBy == nil {
+			c.BroughtBy = map[model.Capability][]string{}
+		}
+		for j := range c.Functions {
+			f := &c.Functions[j]
+			nonNil(&f.Direct)
+			nonNil(&f.Reachable)
+			nonNil(&f.Witness)
+		}
+	}
+}
+
+func nonNil[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
+}
+
 func (r *Report) complete() bool {
 	for _, c := range r.Crates {
 		if !c.Analyzed {

@@ -269,10 +269,10 @@ func TestTreeCache(t *testing.T) {
 	// Corrupt every entry: each must be ignored and rebuilt, not trusted.
 	corrupted := 0
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".gob") {
 			data, _ := os.ReadFile(path)
-			if i := strings.Index(string(data), `"funcs"`); i >= 0 {
-				data[i+2] = 'X' // still JSON, but the checksum no longer matches
+			if corrupted%2 == 0 {
+				data[len(data)-1] ^= 0xff // the header is intact, the checksum no longer matches
 			} else {
 				data = data[:len(data)/2] // truncated
 			}
