@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs Warden's whole test suite: formatting and vet checks, every Go test
-# (including the differential test against syn on the real-crate corpus),
-# then each fuzz target briefly. Installs the corpus first if it is missing
+# Runs Warden's whole test suite: formatting, vet and staticcheck checks,
+# every Go test (including the differential test against syn on the
+# real-crate corpus), then each fuzz target briefly. Installs the corpus first if it is missing
 # (Debian packages; needs root or sudo).
 #
 # Usage: scripts/test.sh            (FUZZTIME=30s to fuzz longer)
@@ -19,6 +19,9 @@ if [[ -n "$unformatted" ]]; then
   exit 1
 fi
 go vet ./...
+# staticcheck at a pinned release, fetched through the module proxy; it
+# is not a dependency of Warden, so it stays out of go.mod.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 CGO_ENABLED=0 go build -o /dev/null ./cmd/warden
 go test ./...
 

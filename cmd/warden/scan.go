@@ -124,10 +124,7 @@ func (cf *crateFlags) featuresGiven() bool {
 }
 
 func (cf *crateFlags) options() load.Options {
-	var feats []string
-	for _, f := range strings.FieldsFunc(cf.features, func(r rune) bool { return r == ',' || r == ' ' }) {
-		feats = append(feats, f)
-	}
+	feats := strings.FieldsFunc(cf.features, func(r rune) bool { return r == ',' || r == ' ' })
 	return load.Options{Target: cf.target, Features: feats, AllFeatures: cf.allFeatures,
 		NoDefaultFeatures: cf.noDefault, Tests: cf.tests, Examples: cf.examples, Benches: cf.benches}
 }

@@ -747,7 +747,7 @@ func (ev *eval) constScalar(name string) vals {
 	ev.busyC[name] = true
 	var out acc
 	for _, d := range defs {
-		out.addAll(ev.scalar(expr{d.file, d.lo, d.hi}))
+		out.addAll(ev.scalar(expr(d)))
 	}
 	delete(ev.busyC, name)
 	res := out.result()
@@ -769,7 +769,7 @@ func (ev *eval) constElems(name string) elems {
 	ev.busyC[name] = true
 	var out elems
 	for _, d := range defs {
-		out = ev.union(out, ev.elements(expr{d.file, d.lo, d.hi}))
+		out = ev.union(out, ev.elements(expr(d)))
 	}
 	delete(ev.busyC, name)
 	ev.constE[name] = out

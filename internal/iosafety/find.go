@@ -22,8 +22,8 @@ import (
 var Analyzer = &analyzer.Analyzer{
 	Name:     "iosafety",
 	Requires: []*analyzer.Analyzer{effects.Analyzer},
-	Doc:  "find safe APIs that let callers forge or misuse raw handles (RFC 3128), and summarise the adoption of I/O-safe types",
-	Run:  run,
+	Doc:      "find safe APIs that let callers forge or misuse raw handles (RFC 3128), and summarise the adoption of I/O-safe types",
+	Run:      run,
 }
 
 func run(pass *analyzer.Pass) (any, error) {

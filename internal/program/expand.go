@@ -278,17 +278,19 @@ func (b *builder) include(e *Expansion, file *syntax.File, args []syntax.Token, 
 	if n := len(toks); n > 0 && toks[n-1].Kind == syntax.EOF {
 		toks = toks[:n-1]
 	}
-	errs := append(syntax.ErrorList(nil), lexErrs...)
+	var perrs syntax.ErrorList
 	switch pos {
 	case posExpr:
-		e.Expr, errs = syntax.ParseExpr(f, toks)
+		e.Expr, perrs = syntax.ParseExpr(f, toks)
 	case posStmts:
-		e.Stmts, errs = syntax.ParseStmts(f, toks)
+		e.Stmts, perrs = syntax.ParseStmts(f, toks)
 	default:
-		sf, perrs := syntax.ParseFile(f)
-		e.Items, errs = sf.Items, perrs
+		var sf *syntax.SourceFile
+		sf, perrs = syntax.ParseFile(f)
+		e.Items = sf.Items
+		lexErrs = nil // ParseFile lexes the file itself and reports them
 	}
-	for _, err := range errs {
+	for _, err := range append(lexErrs, perrs...) {
 		b.p.Problems = append(b.p.Problems, load.Problem{Kind: "syntax", Pos: err.Pos, Msg: err.Msg, Blind: true})
 	}
 }

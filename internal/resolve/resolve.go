@@ -671,14 +671,6 @@ func identNames(ids []syntax.Ident) []string {
 	return out
 }
 
-// resolveImports resolves every pending use declaration of the module
-// scopes, in rounds, so that imports of imports (re-exports) settle.
-func (r *Resolver) resolveImports() {
-	r.resolvePending(r.Scopes)
-	r.sealed = true
-	r.registerImpls()
-}
-
 func (r *Resolver) resolvePending(scopes []*Scope) {
 	var all []*useDecl
 	for _, s := range scopes {

@@ -203,35 +203,10 @@ func (p *parser) newPathExpr(span Span, path *Path) *PathExpr {
 }
 
 // splitRecord remembers a token before split rewrote it, so that a
-// restore can undo the split.
+// fragment parse can undo the split.
 type splitRecord struct {
 	index int
 	tok   Token
-}
-
-// snapshot is a parser state to backtrack to, for the few places where
-// Rust's grammar needs more than a token of lookahead.
-type snapshot struct {
-	p, nerrs, nsplits int
-	lastEnd           Pos
-	deepAt            bool
-}
-
-func (p *parser) snapshot() snapshot {
-	return snapshot{p: p.p, nerrs: len(p.errs), nsplits: len(p.splits), lastEnd: p.lastEnd, deepAt: p.deepAt}
-}
-
-func (p *parser) hadErrorsSince(s snapshot) bool { return len(p.errs) > s.nerrs }
-
-func (p *parser) restore(s snapshot) {
-	for i := len(p.splits) - 1; i >= s.nsplits; i-- {
-		p.toks[p.splits[i].index] = p.splits[i].tok
-	}
-	p.splits = p.splits[:s.nsplits]
-	p.errs = p.errs[:s.nerrs]
-	p.p = s.p
-	p.lastEnd = s.lastEnd
-	p.deepAt = s.deepAt
 }
 
 // bailout is panicked to abandon a file after too many errors.

@@ -127,8 +127,6 @@ func (d ptD) src(toks []Token) string {
 	return d.f.Src[lo:hi]
 }
 
-func (d ptD) join(parts []string, sep string) string { return strings.Join(parts, sep) }
-
 func (d ptD) path(p *Path) string {
 	if p == nil {
 		return "<nilpath>"
