@@ -348,10 +348,41 @@ func TreeMarkdown(w io.Writer, r *tree.Report) error {
 				fmt.Fprintf(&b, "  - %s: %s\n", cap, code(shortWitness(f.Witness[j])))
 			}
 		}
-		for _, d := range c.BlindSpots {
-			fmt.Fprintf(&b, "- Blind spot (%s) at %s: %s\n", mdText(d.Kind), code(d.Pos.String()), mdText(d.Message))
+		perKind := 3
+		if c.ID == r.RootID {
+			perKind = len(c.BlindSpots)
 		}
+		writeBlindSpotsMarkdown(&b, c.BlindSpots, perKind)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeBlindSpotsMarkdown lists blind spots grouped by kind, at most
+// perKind of each: a dependency's hundreds of unexpanded attribute macros
+// would otherwise bury the rest of the report. Every blind spot is still
+// counted, and the JSON report holds them all.
+func writeBlindSpotsMarkdown(b *strings.Builder, spots []diag.Diagnostic, perKind int) {
+	var kinds []string
+	byKind := map[string][]diag.Diagnostic{}
+	for _, d := range spots {
+		if byKind[d.Kind] == nil {
+			kinds = append(kinds, d.Kind)
+		}
+		byKind[d.Kind] = append(byKind[d.Kind], d)
+	}
+	for _, kind := range kinds {
+		group := byKind[kind]
+		if len(group) > perKind {
+			fmt.Fprintf(b, "- %d blind spots (%s), for example:\n", len(group), mdText(kind))
+			for _, d := range group[:perKind] {
+				fmt.Fprintf(b, "  - at %s: %s\n", code(d.Pos.String()), mdText(d.Message))
+			}
+			fmt.Fprintf(b, "  - ... and %d more of this kind (all are in the JSON report)\n", len(group)-perKind)
+			continue
+		}
+		for _, d := range group {
+			fmt.Fprintf(b, "- Blind spot (%s) at %s: %s\n", mdText(d.Kind), code(d.Pos.String()), mdText(d.Message))
+		}
+	}
 }

@@ -66,3 +66,38 @@ func TestTreeRenderers(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeMarkdownCapsBlindSpots: a dependency's blind spots are listed at
+// most three of a kind, with the rest counted; the project's own are all
+// listed.
+func TestTreeMarkdownCapsBlindSpots(t *testing.T) {
+	r := sampleTree(false)
+	spots := func(kind string, n int) []diag.Diagnostic {
+		var out []diag.Diagnostic
+		for i := 1; i <= n; i++ {
+			out = append(out, diag.Diagnostic{Category: diag.BlindSpot, Kind: kind,
+				Pos: diag.Position{File: "src/lib.rs", Line: i}, Message: kind + " here"})
+		}
+		return out
+	}
+	r.Crates[0].BlindSpots = append(spots("proc-macro-attribute", 10), spots("macro-not-found", 2)...)
+	r.Crates[1].BlindSpots = spots("proc-macro", 5)
+	var md strings.Builder
+	if err := TreeMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	for _, want := range []string{
+		"- 10 blind spots (proc-macro-attribute), for example:\n  - at `src/lib.rs:1`",
+		"  - ... and 7 more of this kind",
+		"- Blind spot (macro-not-found) at `src/lib.rs:2`",
+		"- Blind spot (proc-macro) at `src/lib.rs:5`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "`src/lib.rs:4`: proc-macro-attribute") || strings.Count(out, "proc-macro-attribute here") != 3 {
+		t.Errorf("dependency's blind spots not capped at three of a kind:\n%s", out)
+	}
+}
