@@ -112,7 +112,7 @@ func resolveExternal(from *LinkUnit, path string) (graph.Key, bool) {
 // each real function, its direct capabilities, what it reaches and one
 // witness per reachable capability. name renders a function of the
 // graph in witnesses.
-func Functions(g *graph.Graph, reach map[graph.Key][]graph.Reach, u *LinkUnit, name func(graph.Key) string) []Function {
+func Functions(g *graph.Graph, reach *graph.Reachability, u *LinkUnit, name func(graph.Key) string) []Function {
 	var out []Function
 	seen := map[string]bool{}
 	for _, fn := range u.Unit.Funcs {
@@ -129,7 +129,7 @@ func Functions(g *graph.Graph, reach map[graph.Key][]graph.Reach, u *LinkUnit, n
 			}
 		}
 		f.Direct = model.SortCaps(f.Direct)
-		for _, rc := range reach[k] {
+		for _, rc := range reach.Of(k) {
 			f.Reachable = append(f.Reachable, rc.Cap)
 			f.Witness = append(f.Witness, Witness(rc, name))
 		}

@@ -25,6 +25,10 @@ type Options struct {
 	// (expanded at the use site) and their library units (linked into
 	// the crate's call graph). Nil: dependencies are not seen.
 	Deps Deps
+	// NoFunctions leaves Result.Functions empty, for a caller that links
+	// the units itself (a tree links every package's units into one
+	// graph, and would throw the crate's own linking away).
+	NoFunctions bool
 }
 
 // Deps is what a crate's analysis can know of its dependencies.
@@ -109,13 +113,15 @@ func Analyze(ctx context.Context, c *load.Crate, m *model.Model, opt Options) (*
 
 	// The package's targets, linked with each other (binaries call the
 	// library) and with the dependencies.
-	g := graph.New()
-	units := PackageUnits("", res, opt.Deps)
-	Link(g, units)
-	reach := g.Reachable()
-	name := func(k graph.Key) string { return k.Path }
-	for _, u := range units {
-		res.Functions = append(res.Functions, Functions(g, reach, u, name)...)
+	if !opt.NoFunctions {
+		g := graph.New()
+		units := PackageUnits("", res, opt.Deps)
+		Link(g, units)
+		reach := g.Reachable()
+		name := func(k graph.Key) string { return k.Path }
+		for _, u := range units {
+			res.Functions = append(res.Functions, Functions(g, reach, u, name)...)
+		}
 	}
 	normalize(res)
 	return res, nil

@@ -5,8 +5,6 @@
 package graph
 
 import (
-	"sort"
-
 	"github.com/wardenrs/warden/internal/model"
 )
 
@@ -60,59 +58,111 @@ type Reach struct {
 	Indirect bool
 }
 
-// Graph is a call graph.
+// Graph is a call graph. Nodes are numbered in the order they were
+// added, which fixes the order of every search (so witnesses are
+// deterministic).
 type Graph struct {
-	nodes map[Key]*Node
-	order []Key
+	index map[Key]int32
+	nodes []*Node
 }
 
 // New returns an empty graph.
-func New() *Graph { return &Graph{nodes: map[Key]*Node{}} }
+func New() *Graph { return &Graph{index: map[Key]int32{}} }
 
 // Node returns the node for k, creating it.
 func (g *Graph) Node(k Key) *Node {
-	if n := g.nodes[k]; n != nil {
-		return n
+	if i, ok := g.index[k]; ok {
+		return g.nodes[i]
 	}
 	n := &Node{Key: k, Direct: map[model.Capability]string{}, Weak: map[model.Capability]bool{}}
-	g.nodes[k] = n
-	g.order = append(g.order, k)
+	g.index[k] = int32(len(g.nodes))
+	g.nodes = append(g.nodes, n)
 	return n
 }
 
-// Has reports whether the graph has a node for k.
-func (g *Graph) Has(k Key) bool { return g.nodes[k] != nil }
+// Has reports whether k is a node of the graph.
+func (g *Graph) Has(k Key) bool {
+	_, ok := g.index[k]
+	return ok
+}
+
+// Reachability holds, for each capability, the shortest-witness tree
+// toward it: what each node reaches is read with Of, which builds the
+// witness paths of one node only when asked.
+type Reachability struct {
+	g    *Graph
+	caps []model.Capability // in rank order
+	// next[c][n] is the node after n on the chosen path from n to an
+	// effect of caps[c]: n itself at the node with the effect, -1 when n
+	// does not reach it (or is outside the searched part). nil when no
+	// node reaches caps[c].
+	next     [][]int32
+	indirect [][]bool
+}
 
 // Reachable computes, for every node, the capabilities it reaches (its
 // own included), each with a shortest witness path. It runs one
 // breadth-first search per capability over reversed edges, so its cost
 // is O(capabilities x (nodes + edges)).
-func (g *Graph) Reachable() map[Key][]Reach {
-	rev := map[Key][]revEdge{}
-	for _, k := range g.order {
-		n := g.nodes[k]
-		for _, e := range n.Calls {
-			if g.nodes[e.To] == nil {
-				continue
-			}
-			rev[e.To] = append(rev[e.To], revEdge{from: k, indirect: e.Indirect})
+func (g *Graph) Reachable() *Reachability { return g.reachable(nil) }
+
+// ReachableFrom is Reachable for the nodes that the starts reach by
+// calls (the starts included); Of says nothing of the other nodes. Since
+// every path from such a node stays among them, their results are those
+// of Reachable, at the cost of the part of the graph they can reach: a
+// package's functions in the graph of its whole dependency tree.
+func (g *Graph) ReachableFrom(starts []Key) *Reachability {
+	in := make([]bool, len(g.nodes))
+	var stack []int32
+	for _, k := range starts {
+		if i, ok := g.index[k]; ok && !in[i] {
+			in[i] = true
+			stack = append(stack, i)
 		}
 	}
-	out := map[Key][]Reach{}
-	for _, c := range model.All {
-		// next[f] is the callee on the chosen path from f to an effect.
-		next := map[Key]Key{}
-		end := map[Key]bool{}
-		indirect := map[Key]bool{}
-		var order []Key // reached nodes, nearest first
+	for len(stack) > 0 {
+		n := g.nodes[stack[len(stack)-1]]
+		stack = stack[:len(stack)-1]
+		for _, e := range n.Calls {
+			if j, ok := g.index[e.To]; ok && !in[j] {
+				in[j] = true
+				stack = append(stack, j)
+			}
+		}
+	}
+	return g.reachable(in)
+}
+
+// reachable searches the nodes marked in (all when in is nil).
+func (g *Graph) reachable(in []bool) *Reachability {
+	member := func(i int32) bool { return in == nil || in[i] }
+	// rev[n] lists the callers of n, in the order nodes were added.
+	rev := make([][]revEdge, len(g.nodes))
+	for i, n := range g.nodes {
+		if !member(int32(i)) {
+			continue
+		}
+		for _, e := range n.Calls {
+			if j, ok := g.index[e.To]; ok {
+				rev[j] = append(rev[j], revEdge{from: int32(i), indirect: e.Indirect})
+			}
+		}
+	}
+	r := &Reachability{g: g, caps: model.SortCaps(append([]model.Capability(nil), model.All...))}
+	r.next = make([][]int32, len(r.caps))
+	r.indirect = make([][]bool, len(r.caps))
+	for ci, c := range r.caps {
+		var next []int32
+		var indirect []bool
+		var order []int32 // reached nodes, nearest first
 		// bfs extends the paths from the nodes of queue over reversed
 		// edges, direct ones only unless any.
-		bfs := func(queue []Key, any bool) {
+		bfs := func(queue []int32, any bool) {
 			for len(queue) > 0 {
 				cur := queue[0]
 				queue = queue[1:]
 				for _, e := range rev[cur] {
-					if _, seen := next[e.from]; seen || e.indirect && !any {
+					if next[e.from] >= 0 || e.indirect && !any {
 						continue
 					}
 					next[e.from] = cur
@@ -128,39 +178,63 @@ func (g *Graph) Reachable() map[Key][]Reach {
 		// of the stronger kind is chosen even when it is longer. Each
 		// round reaches only what the rounds before did not.
 		for _, weak := range []bool{false, true} {
-			var sources []Key
-			for _, k := range g.order {
-				n := g.nodes[k]
-				if _, ok := n.Direct[c]; ok && n.Weak[c] == weak {
-					if _, seen := next[k]; !seen {
-						next[k] = k
-						end[k] = true
-						sources = append(sources, k)
-						order = append(order, k)
+			var sources []int32
+			for i, n := range g.nodes {
+				if !member(int32(i)) {
+					continue
+				}
+				if _, ok := n.Direct[c]; !ok || n.Weak[c] != weak {
+					continue
+				}
+				if next == nil {
+					next = make([]int32, len(g.nodes))
+					for j := range next {
+						next[j] = -1
 					}
+					indirect = make([]bool, len(g.nodes))
+				}
+				if next[i] < 0 {
+					next[i] = int32(i)
+					sources = append(sources, int32(i))
+					order = append(order, int32(i))
 				}
 			}
-			bfs(sources, false)
-			bfs(append([]Key(nil), order...), true)
-		}
-		for k := range next {
-			path := []Key{k}
-			cur := k
-			for !end[cur] && len(path) < 1000 {
-				cur = next[cur]
-				path = append(path, cur)
+			if next == nil {
+				continue
 			}
-			out[k] = append(out[k], Reach{Cap: c, Path: path, Callee: g.nodes[cur].Direct[c], Indirect: indirect[k]})
+			bfs(sources, false)
+			bfs(append([]int32(nil), order...), true)
 		}
+		r.next[ci], r.indirect[ci] = next, indirect
 	}
-	for k := range out {
-		rs := out[k]
-		sort.Slice(rs, func(i, j int) bool { return rs[i].Cap.Rank() < rs[j].Cap.Rank() })
+	return r
+}
+
+// Of returns the capabilities k reaches in rank order, each with its
+// witness; nil for a node outside the graph or the searched part.
+func (r *Reachability) Of(k Key) []Reach {
+	n, ok := r.g.index[k]
+	if !ok {
+		return nil
+	}
+	var out []Reach
+	for ci, c := range r.caps {
+		next := r.next[ci]
+		if next == nil || next[n] < 0 {
+			continue
+		}
+		path := []Key{k}
+		cur := n
+		for next[cur] != cur && len(path) < 1000 {
+			cur = next[cur]
+			path = append(path, r.g.nodes[cur].Key)
+		}
+		out = append(out, Reach{Cap: c, Path: path, Callee: r.g.nodes[cur].Direct[c], Indirect: r.indirect[ci][n]})
 	}
 	return out
 }
 
 type revEdge struct {
-	from     Key
+	from     int32
 	indirect bool
 }

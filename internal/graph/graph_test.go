@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/wardenrs/warden/internal/model"
@@ -43,17 +45,17 @@ func TestReachableShortestWitness(t *testing.T) {
 	api.Calls = append(api.Calls, Edge{To: k("c::missing")})
 
 	r := g.Reachable()
-	if got := r[k("c::api")]; len(got) != 1 || got[0].Cap != model.Net ||
+	if got := r.Of(k("c::api")); len(got) != 1 || got[0].Cap != model.Net ||
 		!equal(paths(got[0]), []string{"c::api", "c::helper", "std::net::TcpStream::connect"}) {
 		t.Errorf("api reach = %+v", got)
 	}
-	if got := r[k("c::other")]; len(got) != 2 || got[0].Cap != model.FS || got[1].Cap != model.Net || !got[1].Indirect {
+	if got := r.Of(k("c::other")); len(got) != 2 || got[0].Cap != model.FS || got[1].Cap != model.Net || !got[1].Indirect {
 		t.Errorf("other reach = %+v", got)
 	}
-	if got := r[k("c::pure")]; len(got) != 0 {
+	if got := r.Of(k("c::pure")); len(got) != 0 {
 		t.Errorf("pure reach = %+v", got)
 	}
-	if got := r[k("c::helper")]; len(got) != 1 || len(paths(got[0])) != 2 {
+	if got := r.Of(k("c::helper")); len(got) != 1 || len(paths(got[0])) != 2 {
 		t.Errorf("helper reach = %+v", got)
 	}
 }
@@ -65,7 +67,7 @@ func TestReachableCycle(t *testing.T) {
 	b.Calls = []Edge{{To: k("a")}}
 	b.Direct[model.Env] = "std::env::var"
 	r := g.Reachable()
-	if len(r[k("a")]) != 1 || len(r[k("b")]) != 1 {
+	if len(r.Of(k("a"))) != 1 || len(r.Of(k("b"))) != 1 {
 		t.Errorf("cycle reach = %+v", r)
 	}
 }
@@ -80,7 +82,7 @@ func TestUnitsKeepVersionsApart(t *testing.T) {
 	old.Direct[model.FS] = "libc::open"
 	app.Calls = []Edge{{To: Key{"mio 0.6", "mio::connect"}}}
 	r := g.Reachable()
-	if got := r[Key{"app", "app::f"}]; len(got) != 1 || got[0].Cap != model.FS || got[0].Path[1].Unit != "mio 0.6" {
+	if got := r.Of(Key{"app", "app::f"}); len(got) != 1 || got[0].Cap != model.FS || got[0].Path[1].Unit != "mio 0.6" {
 		t.Errorf("app reach = %+v, want fs through mio 0.6 only", got)
 	}
 }
@@ -94,10 +96,10 @@ func TestWitnessPrefersStrongEvidence(t *testing.T) {
 	far.AddEffect(model.Net, "libc::connect", false)
 	far.AddEffect(model.Net, "weaker", true) // must not replace strong evidence
 	r := g.Reachable()
-	if w := paths(r[k("app")][0]); len(w) != 4 || w[3] != "libc::connect" {
+	if w := paths(r.Of(k("app"))[0]); len(w) != 4 || w[3] != "libc::connect" {
 		t.Errorf("witness = %v, want app -> mid -> libc -> libc::connect", w)
 	}
-	if w := paths(r[k("dns")][0]); len(w) != 2 || w[1] != "to_socket_addrs" {
+	if w := paths(r.Of(k("dns"))[0]); len(w) != 2 || w[1] != "to_socket_addrs" {
 		t.Errorf("weak-only witness = %v", w)
 	}
 }
@@ -114,7 +116,7 @@ func TestWitnessPrefersResolvedCalls(t *testing.T) {
 	b.Calls = []Edge{{To: k("sink")}}
 	sink.AddEffect(model.Net, "libc::connect", false)
 	r := g.Reachable()
-	got := r[k("app")]
+	got := r.Of(k("app"))
 	if len(got) != 1 || got[0].Indirect || !equal(paths(got[0]), []string{"app", "a", "b", "sink", "libc::connect"}) {
 		t.Errorf("app witness = %v (indirect %v), want the resolved path through a and b", paths(got[0]), got[0].Indirect)
 	}
@@ -122,7 +124,57 @@ func TestWitnessPrefersResolvedCalls(t *testing.T) {
 	only := g.Node(k("only"))
 	only.Calls = []Edge{{To: k("guess"), Indirect: true}}
 	r = g.Reachable()
-	if got := r[k("only")]; len(got) != 1 || !got[0].Indirect {
+	if got := r.Of(k("only")); len(got) != 1 || !got[0].Indirect {
 		t.Errorf("only = %+v, want an indirect witness", got)
+	}
+}
+
+// TestReachableFromMatchesReachable: on random graphs, what ReachableFrom
+// says of the nodes the starts reach is exactly what Reachable says
+// (same capabilities, same witnesses), and it says nothing of the rest.
+func TestReachableFromMatchesReachable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		g := New()
+		n := 2 + rng.IntN(30)
+		keys := make([]Key, n)
+		for i := range keys {
+			keys[i] = Key{Unit: fmt.Sprint("u", i%3), Path: fmt.Sprint("f", i)}
+			g.Node(keys[i])
+		}
+		for i := range keys {
+			node := g.Node(keys[i])
+			for e := rng.IntN(4); e > 0; e-- {
+				node.Calls = append(node.Calls, Edge{To: keys[rng.IntN(n)], Indirect: rng.IntN(4) == 0})
+			}
+			if rng.IntN(5) == 0 {
+				node.AddEffect(model.All[rng.IntN(len(model.All))], fmt.Sprint("callee", i), rng.IntN(3) == 0)
+			}
+		}
+		starts := []Key{keys[rng.IntN(n)], keys[rng.IntN(n)]}
+		all, from := g.Reachable(), g.ReachableFrom(starts)
+		closure := map[Key]bool{}
+		var visit func(k Key)
+		visit = func(k Key) {
+			if closure[k] {
+				return
+			}
+			closure[k] = true
+			for _, e := range g.Node(k).Calls {
+				visit(e.To)
+			}
+		}
+		for _, s := range starts {
+			visit(s)
+		}
+		for _, key := range keys {
+			got, want := fmt.Sprint(from.Of(key)), fmt.Sprint(all.Of(key))
+			if !closure[key] {
+				want = fmt.Sprint([]Reach(nil))
+			}
+			if got != want {
+				t.Fatalf("round %d, %v (in closure %v): ReachableFrom %s, Reachable %s", round, key, closure[key], got, want)
+			}
+		}
 	}
 }

@@ -40,6 +40,10 @@ type Options struct {
 	Version string
 	// Full lists packages whose complete analysis (every diagnostic) the
 	// caller wants (Report.Results): they are never taken from the cache.
+	// When it is set, the report describes these packages only: the
+	// records of the others say whether they were analysed, with their
+	// problems and blind spots, but not their capabilities or functions
+	// (a scan of one package does not pay for the whole tree's report).
 	Full []deps.ID
 	// Load adjusts the options of the Full packages (features, tests,
 	// examples); nil keeps the resolved features.
@@ -69,6 +73,9 @@ type state struct {
 	model *model.Model
 	pkgs  map[deps.ID]*pkgState
 	full  map[deps.ID]bool
+	// unitPkg maps the units of the tree's graph to their packages (set
+	// by link).
+	unitPkg map[string]*deps.Package
 }
 
 // Analyze analyses every package of the graph and links them.
@@ -188,7 +195,8 @@ func (s *state) analyze(ctx context.Context, st *pkgState) {
 		st.err = err
 		return
 	}
-	res, err := analysis.Analyze(ctx, lc, s.model, analysis.Options{Deps: &depView{s: s, from: st}})
+	// The tree's link step computes the functions of every package.
+	res, err := analysis.Analyze(ctx, lc, s.model, analysis.Options{Deps: &depView{s: s, from: st}, NoFunctions: true})
 	if err != nil {
 		st.err = err
 		return
@@ -276,7 +284,29 @@ func (s *state) link() *Report {
 		all = append(all, st.units...)
 	}
 	analysis.Link(g, all)
-	reach := g.Reachable()
+	s.unitPkg = map[string]*deps.Package{}
+	for _, st := range s.pkgs {
+		for _, u := range st.units {
+			s.unitPkg[u.ID] = st.pkg
+		}
+	}
+	var reach *graph.Reachability
+	if len(s.opt.Full) > 0 {
+		// Only what the Full packages' functions reach is reported.
+		var starts []graph.Key
+		for _, id := range s.opt.Full {
+			if st := s.pkgs[id]; st != nil {
+				for _, lu := range st.units {
+					for _, fn := range lu.Unit.Funcs {
+						starts = append(starts, graph.Key{Unit: lu.ID, Path: fn.Path})
+					}
+				}
+			}
+		}
+		reach = g.ReachableFrom(starts)
+	} else {
+		reach = g.Reachable()
+	}
 	name := s.namer()
 	use := s.usage()
 	rep := &Report{Root: s.g.Packages[s.g.Root].Name, RootID: string(s.g.Root), Notes: append([]string(nil), s.g.Notes...),
@@ -334,14 +364,8 @@ func (s *state) namer() func(graph.Key) string {
 		}
 		versions[p.Name][p.Version] = true
 	}
-	unitPkg := map[string]*deps.Package{}
-	for _, st := range s.pkgs {
-		for _, u := range st.units {
-			unitPkg[u.ID] = st.pkg
-		}
-	}
 	return func(k graph.Key) string {
-		p := unitPkg[k.Unit]
+		p := s.unitPkg[k.Unit]
 		if p == nil || len(versions[p.Name]) < 2 {
 			return k.Path
 		}
@@ -399,7 +423,7 @@ func (s *state) usage() map[deps.ID]use {
 }
 
 // crateReport summarises one package.
-func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]graph.Reach, name func(graph.Key) string, u use) CrateReport {
+func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachability, name func(graph.Key) string, u use) CrateReport {
 	p := st.pkg
 	cr := CrateReport{ID: string(p.ID), Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
 		BroughtBy: map[model.Capability][]string{}, BuildOnly: u.build && !u.runtime, ProcMacro: p.ProcMacro}
@@ -416,19 +440,12 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]
 	cr.Problems, cr.BlindSpots, cr.Findings = orEmpty(d.Problems), orEmpty(d.BlindSpots), d.Findings
 	cr.AssumedCfgs = d.AssumedCfgs
 	cr.Notes = d.Notes
+	if len(s.opt.Full) > 0 && !s.full[p.ID] {
+		return cr // see Options.Full
+	}
 	runtimeCaps, buildCaps := map[model.Capability]bool{}, map[model.Capability]bool{}
 	direct, directBuild := map[model.Capability]bool{}, map[model.Capability]bool{}
 	brought := map[model.Capability]map[string]bool{}
-	unitOwner := func(unit string) *deps.Package {
-		for _, x := range s.pkgs {
-			for _, lu := range x.units {
-				if lu.ID == unit {
-					return x.pkg
-				}
-			}
-		}
-		return nil
-	}
 	for _, lu := range st.units {
 		atBuild := lu.Unit.BuildTime || cr.BuildOnly
 		for _, fn := range lu.Unit.Funcs {
@@ -441,7 +458,7 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]
 					direct[e.Cap] = true
 				}
 			}
-			for _, rc := range reach[k] {
+			for _, rc := range reach.Of(k) {
 				if atBuild || rc.Cap == model.Build {
 					buildCaps[rc.Cap] = true
 					continue
@@ -453,7 +470,7 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach map[graph.Key][]
 						if step.Unit == lu.ID {
 							continue
 						}
-						if other := unitOwner(step.Unit); other != nil && other != p {
+						if other := s.unitPkg[step.Unit]; other != nil && other != p {
 							if brought[rc.Cap] == nil {
 								brought[rc.Cap] = map[string]bool{}
 							}
