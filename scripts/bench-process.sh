@@ -13,6 +13,9 @@
 #     parse time of those crates' .rs files. Target: at most 0.5x. Scans
 #     start with an empty cache (a fresh WARDEN_CACHE_DIR) that fills as
 #     the crates are scanned, as on a first audit of the registry.
+#  3. An application's whole tree (testdata/apps/webclient: reqwest, 68
+#     crates): "warden tree" and "warden scan" without a cache (--no-cache)
+#     and with a warm one (best of $RUNS each).
 #
 # Wall times are measured with hyperfine when it is installed (this script
 # installs it with apt-get when it can), else with bash's time.
@@ -130,6 +133,15 @@ if "$warden" scan --help 2>&1 | grep -q -- '--no-deps'; then
   read -r t_scannd f_scannd < <(scanall "--no-deps")
 fi
 
+app=testdata/apps/webclient
+echo "measuring the tree of $app..." >&2
+export WARDEN_CACHE_DIR="$work/cache-app"
+t_tree_cold="$(best "$warden tree --no-cache $app")"
+t_tree_warm="$(best "$warden tree $app")"
+t_app_cold="$(best "$warden scan --no-cache $app")"
+t_app_warm="$(best "$warden scan $app")"
+app_crates="$("$warden" tree --format json "$app" 2>/dev/null | grep -c '"analyzed"' || true)"
+
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then rev="$rev plus uncommitted changes"; fi
@@ -154,6 +166,10 @@ row "warden scan --format json, ${#crates[@]} processes ($f_scan failed)" "$t_sc
 if [[ -n "$nodeps" ]]; then
   row "warden scan --format json --no-deps, ${#crates[@]} processes ($f_scannd failed)" "$t_scannd" "$(ratio "$t_scannd" "$t_syncrates")" "-"
 fi
+row "warden tree --no-cache $app ($app_crates crates)" "$t_tree_cold" "-" "-"
+row "warden tree $app (warm cache)" "$t_tree_warm" "-" "-"
+row "warden scan --no-cache $app" "$t_app_cold" "-" "-"
+row "warden scan $app (warm cache)" "$t_app_warm" "-" "-"
 echo
 echo "/ syn: the time over syn's parse time of the same files on one core;"
 echo "/ syn all: over syn's whole process. Targets: parse-stats at most 0.20"
@@ -171,3 +187,4 @@ echo "  for each crate directory D: WARDEN_CACHE_DIR=<empty at start> WARDEN sca
 if [[ -n "$nodeps" ]]; then
   echo "  for each crate directory D: WARDEN scan --format json --no-deps D >/dev/null"
 fi
+echo "  WARDEN tree [--no-cache] $app; WARDEN scan [--no-cache] $app"
