@@ -269,11 +269,14 @@ func (b *builder) lookupPath(scope *resolve.Scope, segs []string, global bool, f
 		}
 		return b.local(name)
 	case "crate", "self", "super":
-		if d := b.local(name); d != nil || len(segs) == 2 || scope == nil {
+		if d := b.local(name); d != nil || scope == nil {
 			return d
 		}
-		// crate::log::debug! where the module log re-exports another
-		// crate's macro (rustls: use log; ... use crate::log::debug).
+		// A module of this crate that imports the macro by use: super::m
+		// reached through use super::* (procfs: use bitflags::bitflags
+		// in the root, bitflags! in a child), or crate::log::debug!
+		// where the module log re-exports another crate's macro (rustls:
+		// use log; ... use crate::log::debug).
 		return b.throughModule(scope, segs, from)
 	case "std", "core", "alloc":
 		if k, ok := b.builtins[name]; ok {
