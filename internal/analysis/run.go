@@ -64,14 +64,23 @@ func Analyze(ctx context.Context, c *load.Crate, m *model.Model, opt Options) (*
 		analyzers = append(analyzers, iosafety.Analyzer)
 	}
 	seenImport := map[string]bool{}
+	var ownLib program.MacroSource
 	for _, t := range c.Targets {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		name := TargetCrateName(c, t)
-		prog, err := program.Build(ctx, c, t, program.Options{CrateName: name, Known: m.Knows, Macros: macros})
+		targetMacros := macros
+		if ownLib != nil && t.Kind != manifest.KindBuildScript && !isLib(t.Kind) {
+			targetMacros = ownLib
+		}
+		prog, err := program.Build(ctx, c, t, program.Options{CrateName: name, Known: m.Knows, Macros: targetMacros})
 		if err != nil {
 			return nil, err
+		}
+		if isLib(t.Kind) && t.Kind != manifest.KindProcMacro && len(prog.ExportedCompiled) > 0 {
+			// The library comes first: its macros are the binaries'.
+			ownLib = program.OwnLibrary(prog, name, macros)
 		}
 		buildTime := t.Kind == manifest.KindBuildScript || t.Kind == manifest.KindProcMacro
 		results, diags, err := analyzer.Run(ctx, prog, m, buildTime, types, analyzers)

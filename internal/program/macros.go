@@ -298,7 +298,11 @@ func (b *builder) lookupPath(scope *resolve.Scope, segs []string, global bool, f
 		}
 	}
 	if crate == b.p.Name && !global {
-		return b.local(name)
+		// The crate's own name: its macro, or, in a binary named after
+		// the package's library, the library's.
+		if d := b.local(name); d != nil {
+			return d
+		}
 	}
 	// The extern name as written tells renamed dependencies apart (two
 	// versions of one crate); the source also knows crates by name.

@@ -52,6 +52,10 @@ type Program struct {
 	// Exported are the target's #[macro_export] macros, for crates that
 	// depend on it.
 	Exported []ExportedMacro
+	// ExportedCompiled are the same macros compiled in the crate's
+	// FileSet, for the package's other targets (a binary invoking its
+	// own library's macros: use duct::cmd; cmd!(..)). See OwnLibrary.
+	ExportedCompiled map[string]*expand.Macro
 	// BlindSpots is what could not be analysed, with locations.
 	BlindSpots []BlindSpot
 	// Problems met while lowering (malformed macro definitions, ...).
@@ -218,6 +222,42 @@ type MacroAliases interface {
 	Alias(crate, path string) string
 }
 
+// OwnLibrary is the macro source of a package's binaries, examples,
+// tests and benches: the #[macro_export] macros of the package's own
+// library (compiled by its lowering, in the same FileSet) under the
+// library's name, then deps (nil: no dependencies).
+func OwnLibrary(lib *Program, name string, deps MacroSource) MacroSource {
+	own := &ownLibrary{name: name, macros: lib.ExportedCompiled, deps: deps}
+	if a, ok := deps.(MacroAliases); ok {
+		return &ownLibraryAliases{own, a}
+	}
+	return own
+}
+
+type ownLibrary struct {
+	name   string
+	macros map[string]*expand.Macro
+	deps   MacroSource
+}
+
+func (o *ownLibrary) Macro(fset *syntax.FileSet, crate, name string) (*expand.Macro, string) {
+	if crate == o.name {
+		if m := o.macros[name]; m != nil {
+			return m, o.name
+		}
+	}
+	if o.deps == nil {
+		return nil, ""
+	}
+	return o.deps.Macro(fset, crate, name)
+}
+
+// ownLibraryAliases keeps the dependencies' aliases visible.
+type ownLibraryAliases struct {
+	*ownLibrary
+	MacroAliases
+}
+
 // Options tune the lowering.
 type Options struct {
 	// CrateName is the name of the target's items in paths.
@@ -265,6 +305,14 @@ func Build(ctx context.Context, c *load.Crate, t *load.Target, opt Options) (*Pr
 		b.lowerFunc(p.Funcs[i])
 	}
 	p.imports(b)
+	for name, d := range b.exported {
+		if d.kind == Rules && d.m != nil && d.crate == "" {
+			if p.ExportedCompiled == nil {
+				p.ExportedCompiled = map[string]*expand.Macro{}
+			}
+			p.ExportedCompiled[name] = d.m
+		}
+	}
 	return p, nil
 }
 
