@@ -391,6 +391,11 @@ func (c *compiler) matcher(r *Rule, lo, hi, depth int) error {
 				t = n
 			}
 		}
+		if t.Kind == syntax.DocComment {
+			// rustc ignores doc comments in a matcher (a known quirk it
+			// keeps, rust-lang/rust#95267): they match nothing.
+			continue
+		}
 		r.locs = append(r.locs, loc{kind: locToken, tok: t, text: c.literalText(t), depth: int32(depth)})
 	}
 	return nil

@@ -268,6 +268,20 @@ var expandTests = []struct {
 		parse: "items",
 	},
 	{
+		// rustc ignores doc comments in a matcher (rust-lang/rust#95267,
+		// kept for compatibility): ring's features! documents a field
+		// of its pattern that invocations do not repeat.
+		name: "doc-comments-in-matcher-ignored",
+		defs: `macro_rules! features {
+			{ $( $name:ident { mask: $mask:expr,
+				/// Documented inside the pattern.
+				apple: true, } ),+ , } => { $( const $name: u32 = $mask; )+ };
+		}`,
+		call:  "features! { NEON { mask: 1, apple: true, }, AES { mask: 4, apple: true, }, }",
+		want:  `const NEON : u32 = 1 ; const AES : u32 = 4 ;`,
+		parse: "items",
+	},
+	{
 		name: "forwarded-fragments",
 		defs: `macro_rules! outer { ($e:expr, $i:ident) => { inner!($e); inner!($i) } }
 		macro_rules! inner { (foo) => { foo_was_matched_literally() }; ($t:tt) => { f($t) } }`,
