@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/wardenrs/warden/internal/textdiff"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -564,40 +565,6 @@ func inImportModules(path string) bool {
 	return false
 }
 
-// lineDiff renders the differences between want and got, with line
-// numbers, from a longest common subsequence.
-func lineDiff(want, got []string) string {
-	n, m := len(want), len(got)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if want[i] == got[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var b strings.Builder
-	i, j := 0, 0
-	for i < n || j < m {
-		switch {
-		case i < n && j < m && want[i] == got[j]:
-			i, j = i+1, j+1
-		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
-			fmt.Fprintf(&b, "+ got  %4d: %s\n", j+1, got[j])
-			j++
-		default:
-			fmt.Fprintf(&b, "- want %4d: %s\n", i+1, want[i])
-			i++
-		}
-	}
-	return b.String()
-}
-
 // Check 8. "warden imports" on mio 0.8.4 reproduces, line for line, the
 // text-only inventory of testdata/audits (scripts/mio-imports.sh)
 // restricted to the authority modules.
@@ -625,7 +592,7 @@ func TestIssueMioImports(t *testing.T) {
 	out, _ := runOK(t, "imports", dir)
 	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("warden imports differs from the audit inventory (%d lines, want %d):\n%s", len(got), len(want), lineDiff(want, got))
+		t.Errorf("warden imports differs from the audit inventory (%d lines, want %d):\n%s", len(got), len(want), textdiff.Diff(strings.Join(want, "\n")+"\n", strings.Join(got, "\n")+"\n", 60))
 	}
 	if len(want) < 140 {
 		t.Errorf("only %d audit lines in the authority modules; the filter is wrong", len(want))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/wardenrs/warden/internal/textdiff"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -163,7 +164,7 @@ func TestGoldenScans(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test ./internal/analysis -run GoldenScans -update)", err)
 			}
-			if d := lineDiff(string(want), got, 40); d != "" {
+			if d := textdiff.Diff(string(want), got, 40); d != "" {
 				t.Errorf("scan of %s differs from %s (-want +got; rerun with -update and review):\n%s", gc.name, golden, d)
 			}
 		})
@@ -228,145 +229,6 @@ func goldenText(r *Result, dir string) string {
 // posLine is file:line, the precision a reviewer needs for a problem or
 // blind spot.
 func posLine(p diag.Position) string { return diag.Position{File: p.File, Line: p.Line}.String() }
-
-// lineDiff returns a unified-style diff of two texts (want is "-", got
-// is "+") with two lines of context, showing at most maxLines changed
-// lines; "" when they are equal.
-func lineDiff(want, got string, maxLines int) string {
-	if want == got {
-		return ""
-	}
-	ops := diffLines(splitLines(want), splitLines(got))
-	total := 0
-	for _, op := range ops {
-		if op.kind != ' ' {
-			total++
-		}
-	}
-	const context = 2
-	var out strings.Builder
-	shown := 0
-	for i := 0; i < len(ops); {
-		if ops[i].kind == ' ' {
-			i++
-			continue
-		}
-		// One hunk: the changes at most 2*context kept lines apart, with
-		// context lines around them.
-		start, end := max(0, i-context), i
-		for j := i; j < len(ops) && j <= end+2*context; j++ {
-			if ops[j].kind != ' ' {
-				end = j
-			}
-		}
-		end = min(len(ops)-1, end+context)
-		fmt.Fprintf(&out, "@@ -%d +%d @@\n", ops[start].a+1, ops[start].b+1)
-		for _, op := range ops[start : end+1] {
-			if op.kind != ' ' {
-				if shown == maxLines {
-					fmt.Fprintf(&out, "... and %d more changed lines\n", total-shown)
-					return out.String()
-				}
-				shown++
-			}
-			out.WriteString(string(op.kind) + strings.TrimSuffix(op.text, "\n") + "\n")
-		}
-		i = end + 1
-	}
-	return out.String()
-}
-
-func splitLines(s string) []string {
-	lines := strings.SplitAfter(s, "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	return lines
-}
-
-// lineOp is a line of a diff: ' ' kept, '-' removed, '+' added; a and b
-// are its line index in each text.
-type lineOp struct {
-	kind rune
-	text string
-	a, b int
-}
-
-// diffLines computes a shortest edit script with a longest-common-
-// subsequence table over the lines between the common prefix and
-// suffix; a middle too large for the table is shown as all removed,
-// then all added.
-func diffLines(a, b []string) []lineOp {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	var ops []lineOp
-	for i := 0; i < pre; i++ {
-		ops = append(ops, lineOp{' ', a[i], i, i})
-	}
-	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	n, m := len(ma), len(mb)
-	if n*m > 4_000_000 {
-		for i, l := range ma {
-			ops = append(ops, lineOp{'-', l, pre + i, pre})
-		}
-		for j, l := range mb {
-			ops = append(ops, lineOp{'+', l, pre + n, pre + j})
-		}
-	} else {
-		lcs := make([][]int32, n+1) // lcs[i][j]: LCS length of ma[i:] and mb[j:]
-		for i := range lcs {
-			lcs[i] = make([]int32, m+1)
-		}
-		for i := n - 1; i >= 0; i-- {
-			for j := m - 1; j >= 0; j-- {
-				if ma[i] == mb[j] {
-					lcs[i][j] = lcs[i+1][j+1] + 1
-				} else {
-					lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-				}
-			}
-		}
-		for i, j := 0, 0; i < n || j < m; {
-			switch {
-			case i < n && j < m && ma[i] == mb[j]:
-				ops = append(ops, lineOp{' ', ma[i], pre + i, pre + j})
-				i, j = i+1, j+1
-			case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
-				ops = append(ops, lineOp{'-', ma[i], pre + i, pre + j})
-				i++
-			default:
-				ops = append(ops, lineOp{'+', mb[j], pre + i, pre + j})
-				j++
-			}
-		}
-	}
-	for k := 0; k < suf; k++ {
-		ia, ib := len(a)-suf+k, len(b)-suf+k
-		ops = append(ops, lineOp{' ', a[ia], ia, ib})
-	}
-	return ops
-}
-
-func TestLineDiff(t *testing.T) {
-	want := "a\nb\nc\nd\ne\nf\ng\n"
-	got := "a\nb\nc\nD\ne\nf\ng\nh\n"
-	d := lineDiff(want, got, 40)
-	if !strings.Contains(d, "@@ -2 +2 @@\n b\n c\n-d\n+D\n e\n f\n") || !strings.Contains(d, "+h\n") {
-		t.Errorf("unexpected diff:\n%s", d)
-	}
-	if lineDiff(want, want, 40) != "" {
-		t.Error("equal texts differ")
-	}
-	if d := lineDiff(want, got, 1); !strings.Contains(d, "... and 2 more changed lines") {
-		t.Errorf("limit not applied:\n%s", d)
-	}
-}
 
 // BenchmarkScanCorpus scans every corpus crate on all cores (default
 // features). Compare with BenchmarkParseCorpus in internal/syntax, and

@@ -84,20 +84,8 @@ func resolveExternal(from *LinkUnit, path string) (graph.Key, bool) {
 		if dep.has(path) {
 			return graph.Key{Unit: dep.ID, Path: path}, true
 		}
-		segs := strings.Split(path, "::")
-		replaced := false
-		for k := len(segs); k >= 2; k-- {
-			prefix := strings.Join(segs[:k], "::")
-			if target, ok := dep.Unit.Aliases[prefix]; ok && target != prefix {
-				path = target
-				if k < len(segs) {
-					path += "::" + strings.Join(segs[k:], "::")
-				}
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
+		var ok bool
+		if path, ok = dep.Unit.Unalias(path); !ok {
 			return graph.Key{}, false
 		}
 		if dep.has(path) {
@@ -106,6 +94,24 @@ func resolveExternal(from *LinkUnit, path string) (graph.Key, bool) {
 		u = dep // a re-export of another crate's item: resolve from there
 	}
 	return graph.Key{}, false
+}
+
+// Unalias rewrites path, a path into the unit's crate, through the
+// longest prefix the crate re-exports from elsewhere (pub use): the
+// path it names at its definition. ok is false when no prefix is a
+// re-export.
+func (u *Unit) Unalias(path string) (string, bool) {
+	segs := strings.Split(path, "::")
+	for k := len(segs); k >= 2; k-- {
+		prefix := strings.Join(segs[:k], "::")
+		if target, ok := u.Aliases[prefix]; ok && target != prefix {
+			if k < len(segs) {
+				target += "::" + strings.Join(segs[k:], "::")
+			}
+			return target, true
+		}
+	}
+	return path, false
 }
 
 // Functions summarises the functions of units after propagation: for

@@ -17,32 +17,15 @@ import (
 // non-nil, so consumers never see null.
 
 type jsonReport struct {
-	Crate     jsonCrate         `json:"crate"`
-	Effects   []jsonEffect      `json:"effects"`
-	Functions []jsonFunction    `json:"functions"`
-	Imports   []jsonImport      `json:"imports"`
-	Problems  []jsonProblem     `json:"problems"`
-	Coverage  jsonCoverage      `json:"coverage"`
-	Findings  []jsonFinding     `json:"findings"`
-	Adoption  iosafety.Adoption `json:"io_safety_adoption"`
-	Summary   Summary           `json:"summary"`
-}
-
-type jsonCrate struct {
-	Name         string   `json:"name"`
-	Version      string   `json:"version"`
-	Path         string   `json:"path"`
-	Edition      string   `json:"edition"`
-	Target       string   `json:"target"`
-	Features     []string `json:"features"`
-	Dependencies []string `json:"dependencies"`
-	BuildScript  bool     `json:"build_script"`
-	ProcMacro    bool     `json:"proc_macro"`
-	AssumedCfgs  []string `json:"assumed_cfgs"`
-	Targets      []string `json:"targets"`
-	// DependenciesAnalyzed counts the dependencies whose analysis is
-	// linked with the crate's (0 with --no-deps).
-	DependenciesAnalyzed int `json:"dependencies_analyzed"`
+	Crate     analysis.CrateInfo `json:"crate"`
+	Effects   []jsonEffect       `json:"effects"`
+	Functions []jsonFunction     `json:"functions"`
+	Imports   []jsonImport       `json:"imports"`
+	Problems  []jsonProblem      `json:"problems"`
+	Coverage  jsonCoverage       `json:"coverage"`
+	Findings  []jsonFinding      `json:"findings"`
+	Adoption  iosafety.Adoption  `json:"io_safety_adoption"`
+	Summary   Summary            `json:"summary"`
 }
 
 type jsonEffect struct {
@@ -143,11 +126,9 @@ func JSON(w io.Writer, r *analysis.Result) error {
 // the view never aliases (and JSON never modifies) the Result.
 func buildJSON(r *analysis.Result) jsonReport {
 	c := r.Crate
+	c.Features, c.Dependencies, c.AssumedCfgs, c.Targets = clone(c.Features), clone(c.Dependencies), clone(c.AssumedCfgs), clone(c.Targets)
 	v := jsonReport{
-		Crate: jsonCrate{Name: c.Name, Version: c.Version, Path: c.Path, Edition: c.Edition, Target: c.Target,
-			Features: clone(c.Features), Dependencies: clone(c.Dependencies), BuildScript: c.BuildScript,
-			ProcMacro: c.ProcMacro, AssumedCfgs: clone(c.AssumedCfgs), Targets: clone(c.Targets),
-			DependenciesAnalyzed: c.DependenciesAnalyzed},
+		Crate:     c,
 		Effects:   []jsonEffect{},
 		Functions: make([]jsonFunction, 0, len(r.Functions)),
 		Imports:   make([]jsonImport, 0, len(r.Imports)),

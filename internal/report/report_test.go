@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/wardenrs/warden/internal/textdiff"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -186,7 +187,7 @@ func golden(t *testing.T, name, got string) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./internal/report -update to create it)", err)
 	}
-	if d := lineDiff(string(want), got, 40); d != "" {
+	if d := textdiff.Diff(string(want), got, 40); d != "" {
 		t.Errorf("%s differs from the golden file (-want +got; run go test ./internal/report -update and review):\n%s", path, d)
 	}
 }
@@ -501,7 +502,7 @@ src/net/tcp, listener.rs, std::net::self
 src/net/tcp, listener.rs, std::os::unix::io::FromRawFd as FromFd
 `
 	if out != want {
-		t.Errorf("imports (-want +got):\n%s", lineDiff(want, out, 40))
+		t.Errorf("imports (-want +got):\n%s", textdiff.Diff(want, out, 40))
 	}
 	if e := render(t, func(b *bytes.Buffer) error { return Imports(b, empty()) }); e != "" {
 		t.Errorf("no imports gave %q, want no output", e)

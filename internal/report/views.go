@@ -20,9 +20,9 @@ func ImportsJSON(w io.Writer, r *analysis.Result) error {
 	}
 	v := buildJSON(r)
 	return encode(w, struct {
-		Crate    jsonCrate    `json:"crate"`
-		Imports  []jsonImport `json:"imports"`
-		Coverage jsonCoverage `json:"coverage"`
+		Crate    analysis.CrateInfo `json:"crate"`
+		Imports  []jsonImport       `json:"imports"`
+		Coverage jsonCoverage       `json:"coverage"`
 	}{v.Crate, v.Imports, v.Coverage})
 }
 
@@ -34,12 +34,12 @@ func IOSafetyJSON(w io.Writer, r *analysis.Result) error {
 	}
 	v := buildJSON(r)
 	return encode(w, struct {
-		Crate    jsonCrate         `json:"crate"`
-		Findings []jsonFinding     `json:"findings"`
-		Adoption iosafety.Adoption `json:"io_safety_adoption"`
-		Problems []jsonProblem     `json:"problems"`
-		Coverage jsonCoverage      `json:"coverage"`
-		Summary  Summary           `json:"summary"`
+		Crate    analysis.CrateInfo `json:"crate"`
+		Findings []jsonFinding      `json:"findings"`
+		Adoption iosafety.Adoption  `json:"io_safety_adoption"`
+		Problems []jsonProblem      `json:"problems"`
+		Coverage jsonCoverage       `json:"coverage"`
+		Summary  Summary            `json:"summary"`
 	}{v.Crate, v.Findings, v.Adoption, v.Problems, v.Coverage, v.Summary})
 }
 

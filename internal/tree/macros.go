@@ -161,17 +161,7 @@ func (v *depView) compile(st *pkgState, m program.ExportedMacro) *expand.Macro {
 	if len(errs) > 0 || len(items) != 1 {
 		return nil
 	}
-	mr, ok := items[0].(*syntax.MacroRulesItem)
-	if !ok {
-		return nil
-	}
-	mac, err := expand.Compile(v.fset, mr)
-	if err != nil {
-		return nil
-	}
-	mac.LocalInner = m.LocalInner
-	v.macros[key] = mac
-	return mac
+	return v.compileItem(items[0], m, key)
 }
 
 // compileText compiles a definition that travels as text: it becomes a
@@ -187,7 +177,13 @@ func (v *depView) compileText(st *pkgState, m program.ExportedMacro, key string)
 	if len(errs) > 0 || len(sf.Items) != 1 {
 		return nil
 	}
-	mr, ok := sf.Items[0].(*syntax.MacroRulesItem)
+	return v.compileItem(sf.Items[0], m, key)
+}
+
+// compileItem compiles the macro_rules! item of a definition and
+// remembers it under key.
+func (v *depView) compileItem(it syntax.Item, m program.ExportedMacro, key string) *expand.Macro {
+	mr, ok := it.(*syntax.MacroRulesItem)
 	if !ok {
 		return nil
 	}
@@ -238,20 +234,8 @@ func (v *depView) returnType(path string) string {
 		if r, ok := st.rets[path]; ok {
 			return r
 		}
-		segs := strings.Split(path, "::")
-		replaced := false
-		for k := len(segs); k >= 2; k-- {
-			prefix := strings.Join(segs[:k], "::")
-			if target, ok := lib.Aliases[prefix]; ok && target != prefix {
-				path = target
-				if k < len(segs) {
-					path += "::" + strings.Join(segs[k:], "::")
-				}
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
+		var ok bool
+		if path, ok = lib.Unalias(path); !ok {
 			return ""
 		}
 		if r, ok := st.rets[path]; ok {

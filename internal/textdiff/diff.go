@@ -1,17 +1,19 @@
-package report
+// Package textdiff shows how a test's output differs from its reviewed
+// expectation (a golden file): a line diff with a little context, short
+// enough to read in a test log, instead of two whole reports.
+package textdiff
 
 import (
 	"fmt"
 	"strings"
-	"testing"
 )
 
-// lineDiff returns a unified-style diff of two texts (want is "-", got
+// Diff returns a unified-style diff of two texts (want is "-", got
 // is "+"), with two lines of context around each change, showing at
 // most maxLines changed lines; "" when they are equal. Golden
 // mismatches print it so the reviewer sees what changed, not two
 // whole reports.
-func lineDiff(want, got string, maxLines int) string {
+func Diff(want, got string, maxLines int) string {
 	if want == got {
 		return ""
 	}
@@ -139,24 +141,4 @@ func diffOps(a, b []string) []diffOp {
 		ops = append(ops, diffOp{' ', a[ia], ia, ib})
 	}
 	return ops
-}
-
-func TestLineDiff(t *testing.T) {
-	if d := lineDiff("a\nb\n", "a\nb\n", 40); d != "" {
-		t.Errorf("equal texts: diff %q", d)
-	}
-	want := "1\n2\n3\n4\n5\n6\n7\n8\n"
-	got := "1\n2\n3\nfour\n5\n6\n7\n8\nnine\n"
-	d := lineDiff(want, got, 40)
-	for _, l := range []string{"@@ -2 +2 @@\n", " 2\n 3\n-4\n+four\n 5\n 6\n", "+nine\n"} {
-		if !strings.Contains(d, l) {
-			t.Errorf("diff lacks %q:\n%s", l, d)
-		}
-	}
-	if strings.Contains(d, " 1\n") {
-		t.Errorf("diff shows more than two lines of context:\n%s", d)
-	}
-	if d := lineDiff(want, got, 1); !strings.Contains(d, "... and 2 more changed lines") {
-		t.Errorf("limit not applied:\n%s", d)
-	}
 }
