@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wardenrs/warden/internal/parsestats"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -22,14 +23,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testfs.WriteFile(t, dir, name, content)
 }
 
 func TestCLIExitCodesAndHelp(t *testing.T) {

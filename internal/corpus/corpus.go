@@ -5,7 +5,6 @@
 package corpus
 
 import (
-	"bufio"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/wardenrs/warden/internal/datafile"
 )
 
 // DefaultRegistry is where Debian installs crate sources.
@@ -29,23 +30,16 @@ type Crate struct {
 // ReadList reads crate names from a crates.txt file ("name  # comment",
 // blank and comment lines ignored).
 func ReadList(path string) ([]string, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading corpus list: %w", err)
 	}
-	defer f.Close()
 	var names []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if fields := strings.Fields(line); len(fields) > 0 {
-			names = append(names, fields[0])
-		}
-	}
-	if err := sc.Err(); err != nil {
+	err = datafile.Each(string(data), func(_ int, f []string) error {
+		names = append(names, f[0])
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading corpus list %s: %w", path, err)
 	}
 	return names, nil

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wardenrs/warden/internal/cache"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 const linux = "x86_64-unknown-linux-gnu"
@@ -18,15 +19,7 @@ const linux = "x86_64-unknown-linux-gnu"
 // writeFiles creates files (path relative to dir -> content).
 func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.Write(t, dir, files)
 }
 
 // crate returns the files of a minimal library crate.

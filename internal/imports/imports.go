@@ -5,13 +5,13 @@
 package imports
 
 import (
-	"bufio"
 	_ "embed"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analyzer"
+	"github.com/wardenrs/warden/internal/datafile"
 	"github.com/wardenrs/warden/internal/model"
 )
 
@@ -46,16 +46,10 @@ var modules = parseModules(modulesText)
 
 func parseModules(text string) []string {
 	var out []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if f := strings.TrimSpace(line); f != "" {
-			out = append(out, f)
-		}
-	}
+	datafile.Each(text, func(_ int, f []string) error {
+		out = append(out, f[0])
+		return nil
+	})
 	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/model"
 	"github.com/wardenrs/warden/internal/program"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 // check lowers one target and runs the I/O-safety analyzer on it.
@@ -44,15 +45,7 @@ func runOn(t *testing.T, src string) []diag.Diagnostic {
 		"Cargo.toml": "[package]\nname = \"io\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nlibc = \"0.2\"\n",
 		"src/lib.rs": src,
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.Write(t, dir, files)
 	c, err := load.Load(context.Background(), dir, load.Options{})
 	if err != nil {
 		t.Fatal(err)

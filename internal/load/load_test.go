@@ -11,21 +11,12 @@ import (
 
 	"github.com/wardenrs/warden/internal/cfg"
 	"github.com/wardenrs/warden/internal/syntax"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testfs.Write(t, t.TempDir(), files)
 }
 
 // TestModuleFiles checks the rules that map module declarations to

@@ -12,23 +12,15 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 // writeCrate creates a crate directory in t.TempDir() holding files
 // (slash-separated relative path → content) and returns its path.
 func writeCrate(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testfs.Write(t, t.TempDir(), files)
 }
 
 func loadFixture(t *testing.T, files map[string]string) *Manifest {

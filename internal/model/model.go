@@ -6,11 +6,12 @@
 package model
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/wardenrs/warden/internal/datafile"
 )
 
 // Capability is a class of authority over the outside world.
@@ -115,27 +116,18 @@ func Builtin() *Model {
 // Parse reads a model in the documented line format.
 func Parse(name, text string) (*Model, error) {
 	m := &Model{byPath: map[string]*Rule{}, byName: map[string]*Rule{}, methods: map[string][]*Rule{}}
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
+	err := datafile.Each(text, func(n int, f []string) error {
 		if len(f) != 4 {
-			return nil, fmt.Errorf("%s:%d: want 4 fields (capability kind match pattern), got %d", name, n, len(f))
+			return fmt.Errorf("%s:%d: want 4 fields (capability kind match pattern), got %d", name, n, len(f))
 		}
 		r := &Rule{Cap: Capability(f[0]), Kind: f[1], Match: MatchKind(f[2]), Pattern: f[3], Line: n}
 		if !r.Cap.Valid() {
-			return nil, fmt.Errorf("%s:%d: unknown capability %q", name, n, f[0])
+			return fmt.Errorf("%s:%d: unknown capability %q", name, n, f[0])
 		}
 		switch r.Match {
 		case MatchPath:
 			if _, dup := m.byPath[r.Pattern]; dup {
-				return nil, fmt.Errorf("%s:%d: duplicate rule for %s", name, n, r.Pattern)
+				return fmt.Errorf("%s:%d: duplicate rule for %s", name, n, r.Pattern)
 			}
 			m.byPath[r.Pattern] = r
 			segs := strings.Split(r.Pattern, "::")
@@ -148,21 +140,22 @@ func Parse(name, text string) (*Model, error) {
 			}
 		case MatchPrefix, MatchMember:
 			if !strings.HasSuffix(r.Pattern, "::") {
-				return nil, fmt.Errorf("%s:%d: %s pattern must end with \"::\"", name, n, r.Match)
+				return fmt.Errorf("%s:%d: %s pattern must end with \"::\"", name, n, r.Match)
 			}
 			m.prefixes = append(m.prefixes, r)
 		case MatchName:
 			if strings.Contains(r.Pattern, "::") {
-				return nil, fmt.Errorf("%s:%d: name pattern must be a single identifier", name, n)
+				return fmt.Errorf("%s:%d: name pattern must be a single identifier", name, n)
 			}
 			m.byName[r.Pattern] = r
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown match kind %q (path, prefix, member or name)", name, n, f[2])
+			return fmt.Errorf("%s:%d: unknown match kind %q (path, prefix, member or name)", name, n, f[2])
 		}
 		m.Rules = append(m.Rules, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	m.known = map[string]bool{}
 	for p := range m.byPath {

@@ -1,11 +1,11 @@
 package program
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"strings"
 
+	"github.com/wardenrs/warden/internal/datafile"
 	"github.com/wardenrs/warden/internal/expand"
 	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/resolve"
@@ -62,29 +62,24 @@ type Builtins map[string]MacroKind
 // ParseBuiltins reads the builtins.txt format.
 func ParseBuiltins(name, text string) (Builtins, error) {
 	out := Builtins{}
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
+	err := datafile.Each(text, func(n int, f []string) error {
 		if len(f) != 2 {
-			return nil, fmt.Errorf("%s:%d: want 2 fields (name kind), got %d", name, n, len(f))
+			return fmt.Errorf("%s:%d: want 2 fields (name kind), got %d", name, n, len(f))
 		}
 		k, ok := kindNames[f[1]]
 		if !ok {
-			return nil, fmt.Errorf("%s:%d: unknown macro kind %q", name, n, f[1])
+			return fmt.Errorf("%s:%d: unknown macro kind %q", name, n, f[1])
 		}
 		if _, dup := out[f[0]]; dup {
-			return nil, fmt.Errorf("%s:%d: duplicate macro %s", name, n, f[0])
+			return fmt.Errorf("%s:%d: duplicate macro %s", name, n, f[0])
 		}
 		out[f[0]] = k
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // DefaultBuiltins returns the embedded table.

@@ -15,6 +15,7 @@ import (
 	"github.com/wardenrs/warden/internal/manifest"
 	"github.com/wardenrs/warden/internal/resolve"
 	"github.com/wardenrs/warden/internal/syntax"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 // The tests build small crates in temporary directories and check what
@@ -36,16 +37,7 @@ func crate(t *testing.T, files map[string]string) string {
 	if _, ok := files["Cargo.toml"]; !ok {
 		files["Cargo.toml"] = manifestHead + deps
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testfs.Write(t, dir, files)
 }
 
 // config tunes how a test crate is loaded and lowered.

@@ -3,8 +3,6 @@ package resolve_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/wardenrs/warden/internal/program"
 	"github.com/wardenrs/warden/internal/resolve"
 	"github.com/wardenrs/warden/internal/syntax"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 // The resolver is driven by the program stage, so the tests lower small
@@ -52,16 +51,7 @@ func writeCrate(t *testing.T, files map[string]string) string {
 	if _, ok := files["Cargo.toml"]; !ok {
 		files["Cargo.toml"] = defaultManifest
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testfs.Write(t, dir, files)
 }
 
 // lowerDir loads the crate in dir and lowers its library.

@@ -14,6 +14,7 @@ import (
 	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/diag"
 	"github.com/wardenrs/warden/internal/model"
+	"github.com/wardenrs/warden/internal/testfs"
 )
 
 func needCargo(t *testing.T) {
@@ -137,15 +138,7 @@ func TestTreeApp(t *testing.T) {
 // manifest is malformed are reported, and the rest is analysed.
 func TestTreeProblems(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, content string) { testfs.WriteFile(t, dir, name, content) }
 	write("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\ngood = \"1\"\nbad = \"1\"\ngone = \"1\"\n")
 	write("app/src/lib.rs", "pub fn f() { good::g(); }\n")
 	write("good/Cargo.toml", "[package]\nname = \"good\"\nversion = \"1.0.0\"\n")
@@ -461,15 +454,7 @@ func hasCap(cs []model.Capability, c model.Capability) bool {
 // reaches it through a module of its own that re-exports the crate.
 func TestMacrosAcrossCrates(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, content string) { testfs.WriteFile(t, dir, name, content) }
 	write("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nmid = { path = \"../mid\" }\n")
 	write("app/src/lib.rs", `use mid;
 mod via { pub use mid::made as made_here; }
