@@ -78,18 +78,24 @@ func checkName(id string) string {
 	return fmt.Sprintf("(unknown check %s)", clean(id))
 }
 
-// notes renders the conditions of a diagnostic (" [cfg: unix] [via
-// macro m]") with quote making crate strings safe for the format.
+// notes renders the conditions of a diagnostic for text (" [cfg: unix]
+// [via macro m] [build time]") with quote making crate strings safe.
 func notes(d diag.Diagnostic, quote func(string) string) string {
+	return conditions(d, quote, "[", "]")
+}
+
+// conditions renders the conditions of a diagnostic, each between open
+// and close, with quote making crate strings safe for the format.
+func conditions(d diag.Diagnostic, quote func(string) string, open, close string) string {
 	var b strings.Builder
 	if d.Cfg != "" {
-		b.WriteString(" [cfg: " + quote(d.Cfg) + "]")
+		b.WriteString(" " + open + "cfg: " + quote(d.Cfg) + close)
 	}
 	if d.ViaMacro != "" {
-		b.WriteString(" [via macro " + quote(d.ViaMacro) + "]")
+		b.WriteString(" " + open + "via macro " + quote(d.ViaMacro) + close)
 	}
 	if d.BuildTime {
-		b.WriteString(" [build time]")
+		b.WriteString(" " + open + "build time" + close)
 	}
 	return b.String()
 }

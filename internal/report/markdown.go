@@ -464,19 +464,7 @@ func markdownFeasibility(p *printer, r *analysis.Result) {
 
 // mdNotes renders the conditions of a diagnostic for Markdown: " (cfg:
 // `unix`) (via macro `m`) (build time)".
-func mdNotes(d diag.Diagnostic) string {
-	var b strings.Builder
-	if d.Cfg != "" {
-		b.WriteString(" (cfg: " + code(d.Cfg) + ")")
-	}
-	if d.ViaMacro != "" {
-		b.WriteString(" (via macro " + code(d.ViaMacro) + ")")
-	}
-	if d.BuildTime {
-		b.WriteString(" (build time)")
-	}
-	return b.String()
-}
+func mdNotes(d diag.Diagnostic) string { return conditions(d, code, "(", ")") }
 
 // writeItems writes a bullet list, or the none sentence when empty,
 // followed by a blank line.
