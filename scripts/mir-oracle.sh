@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Compiler ground truth for Warden's call resolution on registry crates:
+# for each NAME-VERSION (default list testdata/oracle/crates.txt), build the
+# crate's library MIR with nightly, offline, and write
+# testdata/oracle/NAME-VERSION.mir.tsv: one line per call of the crate's own
+# fn bodies, `caller TAB callee TAB file:line`, file relative to the crate
+# dir, sorted (format: scripts/mir-calls.sh). cmd/warden's TestRustcOracle
+# compares `warden debug calls --no-deps` with these files.
+#
+# Usage: scripts/mir-oracle.sh [NAME-VERSION...]
+#
+# How: a throwaway wrapper project depending on `NAME = "=VERSION"` (default
+# features), with a .cargo/config.toml replacing crates.io by Debian's
+# /usr/share/cargo/registry and a Cargo.lock generated offline, then
+#   scripts/mir-calls.sh --mir WRAPPER -p NAME --lib
+#     | scripts/mir-calls.sh --root /usr/share/cargo/registry/NAME-VERSION NAME
+# CRATE is the library name (`same_file` for same-file). Only lines whose
+# file is inside the crate are kept (calls written by std or dependency
+# macros point at those macros' sources), and lines that are not calls are
+# dropped: mir-calls.sh reads a fn-pointer cast (`f as for fn(..)
+# (PointerCoercion(ReifyFnPointer))`, `move _5 as std::boxed::Box<..>`)
+# as one because of its `->`. Target: the host
+# (x86_64-unknown-linux-gnu), as Warden's default.
+#
+# Crates: which-4.2.5 dirs-sys-0.3.7 walkdir-2.3.2 same-file-1.0.6
+# tempfile-3.3.0 hostname-0.3.1 ctrlc-3.2.3 notify-5.0.0 ureq-2.6.2
+# memchr-2.5.0: all build offline with nightly 2026-05 (cargo 1.97.0-nightly).
+# Not used: fd-lock and sd-notify (not installed in the registry).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+S="$here/scripts/mir-calls.sh"
+reg=/usr/share/cargo/registry
+out="$here/testdata/oracle"
+
+if [[ $# -eq 0 ]]; then
+  mapfile -t crates < <(grep -v '^\s*\(#\|$\)' "$out/crates.txt")
+else
+  crates=("$@")
+fi
+
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+fail=0
+for nv in "${crates[@]}"; do
+  name="${nv%-*}" ver="${nv##*-}"
+  [[ -d "$reg/$nv" ]] || { echo "$nv: not in $reg" >&2; fail=1; continue; }
+  w="$work/$nv"
+  mkdir -p "$w/src" "$w/.cargo"
+  cat > "$w/Cargo.toml" <<TOML
+[package]
+name = "oracle-wrapper"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+$name = "=$ver"
+TOML
+  : > "$w/src/lib.rs"
+  cat > "$w/.cargo/config.toml" <<TOML
+[source.crates-io]
+replace-with = "debian"
+
+[source.debian]
+directory = "$reg"
+
+[net]
+offline = true
+TOML
+  if ! ( cd "$w" && cargo +nightly generate-lockfile --offline -q ) 2> "$w/err" ||
+     ! "$S" --mir "$w" -p "$name" --lib > "$w/mir" 2>> "$w/err"; then
+    echo "$nv: build failed:" >&2; tail -20 "$w/err" >&2; fail=1; continue
+  fi
+  "$S" --root "$reg/$nv" "${name//-/_}" < "$w/mir" |
+    awk -F'\t' '$3 !~ /^[\/$]/ && $2 !~ / as (for |std::boxed::Box)/ && $2 !~ /^(move|copy|no_retag) /' |
+    LC_ALL=C sort -u > "$out/$nv.mir.tsv"
+  echo "$nv: $(wc -l < "$out/$nv.mir.tsv") calls" >&2
+done
+exit $fail
