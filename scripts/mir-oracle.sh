@@ -18,8 +18,9 @@
 # file is inside the crate are kept (calls written by std or dependency
 # macros point at those macros' sources), and lines that are not calls are
 # dropped: mir-calls.sh reads a fn-pointer cast (`f as for fn(..)
-# (PointerCoercion(ReifyFnPointer))`, `move _5 as std::boxed::Box<..>`)
-# as one because of its `->`. Target: the host
+# (PointerCoercion(ReifyFnPointer))`, `move _5 as std::boxed::Box<..>`,
+# `const ZeroSized: {closure..} as fn`, `discriminant(..)`) as one because of
+# its `->`. Target: the host
 # (x86_64-unknown-linux-gnu), as Warden's default.
 #
 # Crates: which-4.2.5 dirs-sys-0.3.7 walkdir-2.3.2 same-file-1.0.6
@@ -71,7 +72,8 @@ TOML
     echo "$nv: build failed:" >&2; tail -20 "$w/err" >&2; fail=1; continue
   fi
   "$S" --root "$reg/$nv" "${name//-/_}" < "$w/mir" |
-    awk -F'\t' '$3 !~ /^[\/$]/ && $2 !~ / as (for |std::boxed::Box)/ && $2 !~ /^(move|copy|no_retag) /' |
+    awk -F'\t' '$3 !~ /^[\/$]/ && $2 !~ / as (for |std::boxed::Box)/ && $2 !~ /^(move|copy|no_retag|const) / &&
+      $2 !~ /^(move|copy|&|&mut|discriminant)$/' |
     LC_ALL=C sort -u > "$out/$nv.mir.tsv"
   echo "$nv: $(wc -l < "$out/$nv.mir.tsv") calls" >&2
 done
