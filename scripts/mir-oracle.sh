@@ -39,6 +39,19 @@ else
   crates=("$@")
 fi
 
+# A primitive type's inherent method, which rustc prints by its impl
+# (`core::slice::<impl [u8]>::iter`, `std::ptr::const_ptr::<impl *const u8>::add`,
+# `core::num::<impl u32>::wrapping_add`) and mir-calls.sh would cut to
+# `core::slice::iter`, becomes PRIMITIVE::method, the primitive named as in
+# std's docs: `slice::iter`, `array::map`, `str::len`, `pointer::add`,
+# `u32::wrapping_add`.
+prims() {
+  perl -pe 's{\b(?:core|std|alloc)::[\w:]*?::<impl ((?:[^<>]|<[^<>]*>)*)>::}{
+    my $t = $1;
+    ($t =~ /^\[.*;.*\]$/ ? "array" : $t =~ /^\[/ ? "slice" : $t =~ /^\*(const|mut) / ? "pointer" : $t) . "::"
+  }ge'
+}
+
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fail=0
 for nv in "${crates[@]}"; do
@@ -71,7 +84,7 @@ TOML
      ! "$S" --mir "$w" -p "$name" --lib > "$w/mir" 2>> "$w/err"; then
     echo "$nv: build failed:" >&2; tail -20 "$w/err" >&2; fail=1; continue
   fi
-  "$S" --root "$reg/$nv" "${name//-/_}" < "$w/mir" |
+  prims < "$w/mir" | "$S" --root "$reg/$nv" "${name//-/_}" |
     awk -F'\t' '$3 !~ /^[\/$]/ && $2 !~ / as (for |std::boxed::Box)/ && $2 !~ /^(move|copy|no_retag|const) / &&
       $2 !~ /^(move|copy|&|&mut|discriminant)$/' |
     LC_ALL=C sort -u > "$out/$nv.mir.tsv"

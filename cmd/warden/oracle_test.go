@@ -221,6 +221,7 @@ func oracleSelf(x string) (string, bool) {
 		y = strings.TrimPrefix(y, "mut ")
 		y = strings.TrimPrefix(y, "*const ")
 		y = strings.TrimPrefix(y, "*mut ")
+		y = strings.TrimPrefix(y, "dyn* ")
 		if strings.HasPrefix(y, "'") { // &'a T
 			if k := strings.IndexByte(y, ' '); k > 0 {
 				y = y[k+1:]
@@ -234,7 +235,12 @@ func oracleSelf(x string) (string, bool) {
 	switch {
 	case strings.HasPrefix(x, "dyn "), strings.HasPrefix(x, "impl "), strings.HasPrefix(x, "{closure"):
 		return x, true
-	case strings.HasPrefix(x, "[") || strings.HasPrefix(x, "("):
+	case strings.HasPrefix(x, "["): // as scripts/mir-oracle.sh names primitives' inherent methods
+		if strings.Contains(x, ";") {
+			return "array", false
+		}
+		return "slice", false
+	case strings.HasPrefix(x, "("):
 		return x, false
 	case !strings.Contains(x, "::") && !oraclePrimitive[x]:
 		return x, true
