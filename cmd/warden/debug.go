@@ -15,7 +15,7 @@ import (
 )
 
 func debugSubcommands() []*command {
-	return []*command{parseStatsCommand(), parseCommand(), tokensCommand()}
+	return []*command{parseStatsCommand(), parseCommand(), tokensCommand(), callsCommand()}
 }
 
 func debugCommand() *command {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -61,6 +62,10 @@ Flags:
   --fail-on CAPS          exit with status 1 if the crate has or reaches one of
                           these comma-separated capabilities ("any" for all),
                           or, with "blind", if the analysis is incomplete
+  --include-name-matches  --fail-on also counts effects and reaches that rely
+                          on a method matched by name only (its receiver's
+                          type unknown); by default only callees resolved by
+                          path, type or trait count
   -j N                    crates analysed in parallel (default: all cores)
   --cache-dir DIR         where dependencies' results are kept (see "warden tree")
   --no-cache              analyse every dependency again and keep nothing
@@ -70,7 +75,8 @@ Formats:
   json  {"crate":{...},"effects":[...],"functions":[...],"imports":[...],
         "problems":[...],"coverage":{"complete","blind_spots":[...]},
         "findings":[...],"io_safety_adoption":{...},"summary":{...}}
-  csv   crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time
+  csv   crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,
+        resolution
   md    an audit report: coverage, imports by module, effects per
         capability, public API reach, and a security summary
 
@@ -108,9 +114,17 @@ type crateFlags struct {
 }
 
 func (cf *crateFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&cf.format, "format", "text", "output format")
+	registerLoadFlags(fs, cf)
+}
+
+// registerLoad registers the flags that choose what is loaded (all but
+// --format).
+func (cf *crateFlags) registerLoad(fs *flag.FlagSet) { registerLoadFlags(fs, cf) }
+
+func registerLoadFlags(fs *flag.FlagSet, cf *crateFlags) {
 	fs.StringVar(&cf.target, "target", "", "target triple, or all")
 	fs.StringVar(&cf.features, "features", "", "features to enable")
-	fs.StringVar(&cf.format, "format", "text", "output format")
 	fs.BoolVar(&cf.allFeatures, "all-features", false, "enable all features")
 	fs.BoolVar(&cf.noDefault, "no-default-features", false, "disable default features")
 	fs.BoolVar(&cf.tests, "tests", false, "include cfg(test) code")
@@ -212,6 +226,7 @@ func scanCommand() *command {
 			cf.register(fs)
 			cc.register(fs)
 			fs.StringVar(&cf.failOn, "fail-on", "", "capabilities that make the scan fail")
+			nameMatches := fs.Bool("include-name-matches", false, "--fail-on also counts name matches")
 			noDeps := fs.Bool("no-deps", false, "do not look at dependencies")
 			dir, err := crateArgs(fs, args)
 			if err != nil {
@@ -221,6 +236,7 @@ func scanCommand() *command {
 			if err != nil {
 				return err
 			}
+			gate.nameMatches = *nameMatches
 			switch cf.format {
 			case "text", "json", "csv", "md":
 			default:
@@ -327,6 +343,9 @@ func writeWorkspace(out io.Writer, e *env, scan *tree.Scan, format string) error
 type gate struct {
 	caps  map[model.Capability]bool
 	blind bool
+	// nameMatches counts effects and reaches that rely on a method
+	// matched by name only (--include-name-matches).
+	nameMatches bool
 }
 
 func parseGate(list string) (gate, error) {
@@ -363,7 +382,7 @@ func (g gate) matches(res *analysis.Result) bool {
 	if g.blind && !res.Complete() {
 		return true
 	}
-	for c := range tree.Reaches(res) {
+	for c := range tree.Reaches(res, g.nameMatches) {
 		if g.caps[c] {
 			return true
 		}
@@ -527,6 +546,9 @@ Flags:
   --fail-on CAPS   exit with status 1 if the root reaches one of these
                    capabilities at run time ("any" for all), or, with
                    "blind", if any crate's analysis is incomplete
+  --include-name-matches
+                   --fail-on also counts capabilities reached only through
+                   a method matched by name (receiver type unknown)
   -j N             crates analysed in parallel (default: all cores)
   --cache-dir DIR  where per-crate results are kept (default
                    $WARDEN_CACHE_DIR, else warden/ in the user cache
@@ -560,6 +582,7 @@ func treeCommand() *command {
 			format := fs.String("format", "text", "output format")
 			target := fs.String("target", "", "target triple")
 			failOn := fs.String("fail-on", "", "capabilities that make the command fail")
+			nameMatches := fs.Bool("include-name-matches", false, "--fail-on also counts name matches")
 			var cc cacheFlags
 			cc.register(fs)
 			fromLock := fs.Bool("lockfile", false, "resolve from Cargo.lock without cargo")
@@ -574,6 +597,7 @@ func treeCommand() *command {
 			if err != nil {
 				return err
 			}
+			g8.nameMatches = *nameMatches
 			triple := *target
 			if triple == "" {
 				triple = load.DefaultTarget
@@ -619,7 +643,7 @@ func treeCommand() *command {
 					continue
 				}
 				for _, cap := range cr.Runtime {
-					if g8.caps[cap] {
+					if g8.caps[cap] && (g8.nameMatches || !slices.Contains(cr.RuntimeByName, cap)) {
 						return errFindings
 					}
 				}

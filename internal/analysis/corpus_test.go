@@ -96,7 +96,7 @@ func TestCorpusScan(t *testing.T) {
 		low := 0
 		for _, e := range effs {
 			byCap[e.Capability]++
-			if e.Evidence == diag.Guessed {
+			if e.Resolution.Weak() {
 				low++
 			}
 		}
@@ -197,8 +197,8 @@ func goldenText(r *Result, dir string) string {
 		if d.BuildTime {
 			b.WriteString(" [build time]")
 		}
-		if d.Evidence == diag.Guessed {
-			b.WriteString(" [low confidence]")
+		if d.Resolution != diag.ResolvedPath {
+			b.WriteString(" [by " + d.Resolution.String() + "]")
 		}
 		b.WriteString("\n")
 	}

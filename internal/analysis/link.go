@@ -52,7 +52,7 @@ func Link(g *graph.Graph, units []*LinkUnit) {
 					}
 					to = k
 				}
-				n.Calls = append(n.Calls, graph.Edge{To: to, Indirect: c.Indirect})
+				n.Calls = append(n.Calls, graph.Edge{To: to, Indirect: c.Indirect, Weak: c.Weak})
 			}
 		}
 	}
@@ -137,6 +137,9 @@ func Functions(g *graph.Graph, reach *graph.Reachability, u *LinkUnit, name func
 		f.Direct = model.SortCaps(f.Direct)
 		for _, rc := range reach.Of(k) {
 			f.Reachable = append(f.Reachable, rc.Cap)
+			if rc.Weak {
+				f.ByName = append(f.ByName, rc.Cap)
+			}
 			f.Witness = append(f.Witness, Witness(rc, name))
 		}
 		out = append(out, f)
@@ -153,7 +156,10 @@ func Witness(rc graph.Reach, name func(graph.Key) string) string {
 		parts = append(parts, name(k))
 	}
 	w := strings.Join(append(parts, rc.Callee), " -> ")
-	if rc.Indirect {
+	switch {
+	case rc.Weak:
+		w += " (by name)"
+	case rc.Indirect:
 		w += " (indirect)"
 	}
 	return w

@@ -28,6 +28,19 @@ type Result struct {
 	// Units are the facts of each target, for linking and for crates
 	// that depend on this one.
 	Units []*Unit
+	// CallSites are the resolved calls of the crate's functions, with
+	// their positions (only with Options.CallSites).
+	CallSites []CallSite
+}
+
+// CallSite is one resolved call: a call of a function of the crate or of
+// a dependency, or of a modelled std function.
+type CallSite struct {
+	Caller, Callee string
+	Pos            diag.Position
+	Resolution     diag.Resolution
+	// Method marks a method call (x.m()), as opposed to a path call.
+	Method bool
 }
 
 // Of returns the diagnostics of one category.
@@ -76,6 +89,10 @@ type Function struct {
 	Line      int                `json:"line"`
 	Direct    []model.Capability `json:"direct"`
 	Reachable []model.Capability `json:"reachable"`
+	// ByName lists the reachable capabilities whose witness relies on a
+	// method matched by name only (its receiver's type unknown): gates
+	// ignore them unless asked to include name matches.
+	ByName []model.Capability `json:"by_name,omitempty"`
 	// Witness holds, for each reachable capability in the order of
 	// Reachable, one shortest call path from this function to an effect,
 	// as "fn -> fn -> callee" strings.
@@ -124,6 +141,8 @@ type EffectFact struct {
 type CallFact struct {
 	Callee   string `json:"callee"`
 	Indirect bool   `json:"indirect,omitempty"`
+	// Weak marks a call matched by method name only.
+	Weak bool `json:"weak,omitempty"`
 	// External marks a call into another crate (a dependency, or the
 	// package's library from a binary).
 	External bool `json:"external,omitempty"`

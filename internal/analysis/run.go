@@ -29,6 +29,8 @@ type Options struct {
 	// the units itself (a tree links every package's units into one
 	// graph, and would throw the crate's own linking away).
 	NoFunctions bool
+	// CallSites fills Result.CallSites (warden debug calls).
+	CallSites bool
 }
 
 // Deps is what a crate's analysis can know of its dependencies.
@@ -43,11 +45,16 @@ type Deps interface {
 
 // Run loads the crate in dir and analyses it without its dependencies.
 func Run(ctx context.Context, dir string, opt load.Options) (*Result, error) {
+	return RunWith(ctx, dir, opt, Options{})
+}
+
+// RunWith is Run with analysis options (their Deps are ignored).
+func RunWith(ctx context.Context, dir string, opt load.Options, aopt Options) (*Result, error) {
 	c, err := load.Load(ctx, dir, opt)
 	if err != nil {
 		return nil, err
 	}
-	return Analyze(ctx, c, model.Builtin(), Options{})
+	return Analyze(ctx, c, model.Builtin(), Options{CallSites: aopt.CallSites, NoIOSafety: aopt.NoIOSafety})
 }
 
 // Analyze runs the analyzers on every target of a loaded crate and
@@ -102,6 +109,9 @@ func Analyze(ctx context.Context, c *load.Crate, m *model.Model, opt Options) (*
 		u := &Unit{Kind: string(t.Kind), Crate: name, BuildTime: buildTime}
 		for _, fn := range results[effects.Analyzer].(*effects.Result).Funcs {
 			u.Funcs = append(u.Funcs, funcFact(c, fn))
+			if opt.CallSites {
+				res.CallSites = append(res.CallSites, callSites(c, fn)...)
+			}
 		}
 		if isLib(t.Kind) {
 			u.Aliases = prog.R.Aliases()
@@ -198,12 +208,27 @@ func funcFact(c *load.Crate, fn *effects.Func) FuncFact {
 		f.File, f.Line = analyzer.RelFile(c.Dir, pos.Filename), pos.Line
 	}
 	for _, e := range fn.Effects {
-		f.Effect = append(f.Effect, EffectFact{Cap: e.Cap, Callee: e.Callee, Weak: e.Evidence.Weak()})
+		f.Effect = append(f.Effect, EffectFact{Cap: e.Cap, Callee: e.Callee, Weak: e.Res.Weak()})
 	}
 	for _, cl := range fn.Calls {
-		f.Calls = append(f.Calls, CallFact{Callee: cl.Callee, Indirect: cl.Indirect, External: cl.External})
+		f.Calls = append(f.Calls, CallFact{Callee: cl.Callee, Indirect: cl.Indirect, Weak: cl.Res.Weak(), External: cl.External})
 	}
 	return f
+}
+
+// callSites lists the calls and modelled calls of a function with
+// their positions and resolutions.
+func callSites(c *load.Crate, fn *effects.Func) []CallSite {
+	var out []CallSite
+	for _, cl := range fn.Calls {
+		out = append(out, CallSite{Caller: fn.Path, Callee: cl.Callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(cl.Pos)), Resolution: cl.Res, Method: cl.Method})
+	}
+	for _, e := range fn.Effects {
+		if e.Site {
+			out = append(out, CallSite{Caller: fn.Path, Callee: e.Callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(e.Pos)), Resolution: e.Res, Method: e.Method})
+		}
+	}
+	return out
 }
 
 // TargetCrateName is the name a target's items have in paths.

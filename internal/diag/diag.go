@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // Category says what a diagnostic is.
@@ -71,24 +72,56 @@ func (p Position) Compare(q Position) int {
 	return cmp.Or(cmp.Compare(p.File, q.File), cmp.Compare(p.Line, q.Line), cmp.Compare(p.Col, q.Col))
 }
 
-// Evidence says how an effect's callee was identified.
-type Evidence uint8
+// Resolution says how an effect's callee (or a call's target) was
+// identified, strongest first.
+type Resolution uint8
 
-// Evidence levels, strongest first.
+// Resolutions.
 const (
-	// Resolved: the callee was resolved to a modelled path.
-	Resolved Evidence = iota
-	// ByName: a trait method with a distinctive name (from_raw_fd,
+	// ResolvedPath: a path resolved by scope, as rustc does
+	// (std::fs::File::open, fs::read after use std::fs).
+	ResolvedPath Resolution = iota
+	// ResolvedType: a method found from its receiver's inferred type.
+	ResolvedType
+	// ResolvedTrait: a method of a trait on a generic or dyn receiver,
+	// linked to the trait's impls.
+	ResolvedTrait
+	// ByName: a method with a distinctive name (from_raw_fd,
 	// to_socket_addrs) on a receiver whose type is unknown.
 	ByName
-	// Guessed: a method with the name of an authority method on a
-	// receiver whose type is unknown (low confidence).
-	Guessed
 )
 
-// Weak reports whether the evidence is not a resolved path: witnesses
-// prefer strong evidence.
-func (e Evidence) Weak() bool { return e != Resolved }
+// String is the name used in reports: path, type, trait or name.
+func (r Resolution) String() string {
+	switch r {
+	case ResolvedPath:
+		return "path"
+	case ResolvedType:
+		return "type"
+	case ResolvedTrait:
+		return "trait"
+	case ByName:
+		return "name"
+	}
+	return "resolution(" + strconv.Itoa(int(r)) + ")"
+}
+
+// Weak reports whether the resolution is a name match only: witnesses
+// prefer resolved evidence, and gates ignore name matches unless asked.
+func (r Resolution) Weak() bool { return r == ByName }
+
+// Confidence is the confidence reports derive from a resolution: high
+// for paths and types, medium for trait methods on generic receivers
+// (some impl, not necessarily this one), low for name matches.
+func (r Resolution) Confidence() string {
+	switch r {
+	case ResolvedTrait:
+		return "medium"
+	case ByName:
+		return "low"
+	}
+	return "high"
+}
 
 // Diagnostic is one thing Warden reports about a crate.
 type Diagnostic struct {
@@ -115,7 +148,7 @@ type Diagnostic struct {
 	// Effects.
 	Capability string // fs, net, process, ... (see internal/effects)
 	Callee     string
-	Evidence   Evidence
+	Resolution Resolution
 
 	// Findings.
 	Severity   string

@@ -11,6 +11,7 @@ import (
 	"github.com/wardenrs/warden/internal/analyzer"
 	"github.com/wardenrs/warden/internal/cfg"
 	"github.com/wardenrs/warden/internal/diag"
+	"github.com/wardenrs/warden/internal/infer"
 	"github.com/wardenrs/warden/internal/manifest"
 	"github.com/wardenrs/warden/internal/model"
 	"github.com/wardenrs/warden/internal/program"
@@ -50,22 +51,30 @@ var forgerNames = map[string]bool{"from_raw_fd": true, "from_raw_socket": true, 
 
 // Found is one effect.
 type Found struct {
-	Callee   string
-	Cap      model.Capability
-	Kind     string
-	Pos      syntax.Pos // where a reader should look (see program.Cursor.Pos)
-	Evidence diag.Evidence
-	Via      string   // macro whose expansion holds the effect
-	Cond     cfg.Expr // condition under which the code exists
+	Callee string
+	Cap    model.Capability
+	Kind   string
+	Pos    syntax.Pos // where a reader should look (see program.Cursor.Pos)
+	Res    diag.Resolution
+	Via    string   // macro whose expansion holds the effect
+	Cond   cfg.Expr // condition under which the code exists
+	// Site marks an effect that is a call (of a modelled function), and
+	// Method a method call.
+	Site, Method bool
 }
 
 // Call is a call from one function of the crate to another, or into a
 // dependency.
 type Call struct {
-	Callee   string // canonical path of the called function
-	Pos      syntax.Pos
-	Indirect bool // resolved by method name only, or a function used as a value
+	Callee string // canonical path of the called function
+	Pos    syntax.Pos
+	Res    diag.Resolution
+	// Indirect marks a call that may reach the callee but not
+	// necessarily: a function used as a value, a trait method linked to
+	// one of its impls, or a name match.
+	Indirect bool
 	Via      string
+	Method   bool // a method call (x.m()), not a path call
 	// External marks a call into a dependency (tokio::net::TcpStream::
 	// connect): whole-tree analysis links it to that crate's function.
 	External bool
@@ -94,6 +103,7 @@ type finder struct {
 	pass  *analyzer.Pass
 	p     *program.Program
 	model *model.Model
+	chk   *infer.Checker
 	funcs []*Func
 	byKey map[string]*Func
 	names map[*program.Func]Names
@@ -101,6 +111,11 @@ type finder struct {
 
 func run(pass *analyzer.Pass) (any, error) {
 	f := &finder{pass: pass, p: pass.Prog, model: pass.Model, byKey: map[string]*Func{}, names: map[*program.Func]Names{}}
+	var deps infer.Deps
+	if pass.Types != nil {
+		deps = pass.Types
+	}
+	f.chk = infer.New(f.p, infer.Std(), deps)
 	for _, it := range f.p.Items {
 		f.item(it)
 	}
@@ -117,7 +132,7 @@ func run(pass *analyzer.Pass) (any, error) {
 		for _, e := range fn.Effects {
 			f.pass.Report(diag.Diagnostic{
 				Category: diag.Effect, Kind: e.Kind, Pos: pass.Position(e.Pos), Function: fn.Path,
-				Cfg: condString(e.Cond), ViaMacro: e.Via, Capability: string(e.Cap), Callee: e.Callee, Evidence: e.Evidence,
+				Cfg: condString(e.Cond), ViaMacro: e.Via, Capability: string(e.Cap), Callee: e.Callee, Resolution: e.Res,
 			})
 		}
 	}
@@ -219,7 +234,7 @@ func (f *finder) item(d *program.Item) {
 		if e := f.p.Expansion(it.Mac); e != nil {
 			fn := owner(it.Pos())
 			c := f.cursorAt(d)
-			w := &walker{f: f, fn: fn, c: c, locals: map[string]string{}}
+			w := &walker{f: f, fn: fn, c: c}
 			w.macro(it.Mac, e)
 		}
 	}
@@ -264,28 +279,15 @@ func (f *finder) body(pf *program.Func) {
 	if pf.Entry {
 		fn.Entry = true
 	}
-	w := &walker{f: f, fn: fn, locals: map[string]string{}, pf: pf}
+	w := &walker{f: f, fn: fn, pf: pf, b: f.chk.Body(pf)}
 	if pf.Item != nil && pf.Item.Sig.Ret != nil && fn.Ret == "" {
 		fn.Ret = f.retType(pf)
 	}
-	if pf.Item != nil {
-		if pf.Item.Sig.Unsafe {
-			c := program.NewCursor(f.p, pf.Scope, pf.Exp, pf.Cond)
-			w.c = c
-			w.effect(Found{Callee: "unsafe fn " + fn.Path, Cap: model.Unsafe, Kind: "unsafe_fn", Pos: pf.Item.Name.Pos()})
-		}
-		for _, p := range pf.Item.Sig.Params {
-			if p.Self {
-				continue
-			}
-			if ip, ok := p.Pat.(*syntax.IdentPat); ok && p.Type != nil {
-				if t := f.p.R.TypePath(pf.Scope, p.Type); t != "" {
-					w.locals[ip.Name.Name] = t
-				}
-			}
-		}
+	if pf.Item != nil && pf.Item.Sig.Unsafe {
+		w.c = program.NewCursor(f.p, pf.Scope, pf.Exp, pf.Cond)
+		w.effect(Found{Callee: "unsafe fn " + fn.Path, Cap: model.Unsafe, Kind: "unsafe_fn", Pos: pf.Item.Name.Pos()})
 	}
-	f.p.Walk(pf, w.visit)
+	f.p.WalkScoped(pf, w.visit, w.leave)
 	if w.names != 0 {
 		f.names[pf] = w.names
 	}
@@ -293,13 +295,15 @@ func (f *finder) body(pf *program.Func) {
 
 // walker walks one function body.
 type walker struct {
-	f      *finder
-	fn     *Func
-	pf     *program.Func
-	c      *program.Cursor
-	locals map[string]string // variable -> canonical type path
-	skip   syntax.Node       // the callee path of the call being walked
-	names  Names
+	f     *finder
+	fn    *Func
+	pf    *program.Func
+	c     *program.Cursor
+	b     *infer.Body // types and scopes of locals (nil outside bodies)
+	skip  syntax.Node // the callee path of the call being walked
+	names Names
+	// inMethod is set while a method call is handled (for call sites).
+	inMethod bool
 }
 
 func (w *walker) scope() *resolve.Scope { return w.c.Scope() }
@@ -317,36 +321,39 @@ func (w *walker) effect(e Found) {
 // call records a call at the cursor.
 func (w *walker) call(c Call) {
 	c.Pos = w.c.Pos(c.Pos)
+	c.Method = w.inMethod
 	c.Via = w.c.Via()
 	w.fn.Calls = append(w.fn.Calls, c)
 }
 
+// leave is called after the children of scope nodes: the body's
+// scopes follow the walk.
+func (w *walker) leave(n syntax.Node, c *program.Cursor) {
+	w.c = c
+	w.b.Leave(n, c)
+}
+
 func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 	w.c = c
+	if w.b != nil {
+		w.b.Enter(n, c)
+	}
 	switch n := n.(type) {
 	case *syntax.BlockExpr:
 		if n.Unsafe {
 			w.effect(Found{Callee: "unsafe block", Cap: model.Unsafe, Kind: "unsafe_block", Pos: n.Pos()})
 		}
-	case *syntax.LetStmt:
-		if ip, ok := n.Pat.(*syntax.IdentPat); ok {
-			t := ""
-			if n.Type != nil {
-				t = w.f.p.R.TypePath(w.scope(), n.Type)
-			} else if n.Init != nil {
-				t = w.typeOf(n.Init)
-			}
-			if t != "" {
-				w.locals[ip.Name.Name] = t
-			} else {
-				delete(w.locals, ip.Name.Name)
-			}
-		}
 	case *syntax.CallExpr:
 		if pe, ok := n.Fun.(*syntax.PathExpr); ok {
-			w.callPath(pe.Path, n.Pos())
+			if w.b == nil || !w.b.IsLocal(pe.Path) {
+				// A local (a closure, a fn pointer) shadows any item of
+				// its name: what it calls is where it was made.
+				w.callPath(pe.Path, n.Pos())
+			}
 			w.skip = pe
 		}
+	case *syntax.ForExpr:
+		w.forLoop(n)
 	case *syntax.MethodCallExpr:
 		if name := n.Name.Name; strings.HasPrefix(name, "as_raw_") {
 			w.names |= AsRaw
@@ -358,7 +365,7 @@ func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 		if k := len(n.Path.Segments); k > 0 && forgerNames[n.Path.Segments[k-1].Name.Name] {
 			w.names |= Forger
 		}
-		if n == w.skip {
+		if n == w.skip || w.b != nil && w.b.IsLocal(n.Path) {
 			return false
 		}
 		w.pathUse(n)
@@ -371,14 +378,6 @@ func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 		if mi, ok := n.Item.(*syntax.MacroItem); ok {
 			if e := w.f.p.Expansion(mi.Mac); e != nil {
 				w.macro(mi.Mac, e)
-			}
-		}
-	case *syntax.ClosureExpr:
-		for _, p := range n.Params {
-			if ip, ok := p.Pat.(*syntax.IdentPat); ok && p.Type != nil {
-				if t := w.f.p.R.TypePath(w.scope(), p.Type); t != "" {
-					w.locals[ip.Name.Name] = t
-				}
 			}
 		}
 	}
@@ -414,7 +413,7 @@ func (w *walker) callPath(p *syntax.Path, pos syntax.Pos) {
 	if res.Def != nil {
 		switch res.Def.Kind {
 		case resolve.DefFn:
-			w.call(Call{Callee: res.Def.Path, Pos: pos})
+			w.call(Call{Callee: res.Def.Path, Pos: pos, Res: diag.ResolvedPath})
 		case resolve.DefForeignFn:
 			w.effect(Found{Callee: res.Def.Path, Cap: model.FFI, Kind: "extern_call", Pos: pos})
 		case resolve.DefStaticMut:
@@ -422,14 +421,14 @@ func (w *walker) callPath(p *syntax.Path, pos syntax.Pos) {
 		}
 		return
 	}
-	if !w.modelled(res.Path, pos, diag.Resolved, "") {
-		w.external(res.Path, pos)
+	if !w.modelled(res.Path, pos, diag.ResolvedPath, "") {
+		w.external(res.Path, pos, diag.ResolvedPath)
 	}
 }
 
 // external records a call into a dependency crate, for whole-tree
 // analysis.
-func (w *walker) external(path string, pos syntax.Pos) {
+func (w *walker) external(path string, pos syntax.Pos, res diag.Resolution) {
 	i := strings.Index(path, "::")
 	if i <= 0 {
 		return
@@ -451,7 +450,7 @@ func (w *walker) external(path string, pos syntax.Pos) {
 			return
 		}
 	}
-	w.call(Call{Callee: path, Pos: pos, External: true})
+	w.call(Call{Callee: path, Pos: pos, External: true, Res: res, Indirect: res == diag.ResolvedTrait})
 }
 
 // isDependency reports whether a crate name is one of the target's
@@ -469,7 +468,7 @@ func (w *walker) isDependency(crate string) bool {
 }
 
 // modelled reports an effect if path is in the model.
-func (w *walker) modelled(path string, pos syntax.Pos, ev diag.Evidence, kind string) bool {
+func (w *walker) modelled(path string, pos syntax.Pos, res diag.Resolution, kind string) bool {
 	if path == "" {
 		return false
 	}
@@ -480,7 +479,7 @@ func (w *walker) modelled(path string, pos syntax.Pos, ev diag.Evidence, kind st
 	if kind == "" {
 		kind = rule.Kind
 	}
-	w.effect(Found{Callee: model.Canonical(path), Cap: rule.Cap, Kind: kind, Pos: pos, Evidence: ev})
+	w.effect(Found{Callee: model.Canonical(path), Cap: rule.Cap, Kind: kind, Pos: pos, Res: res, Site: kind != "fn_pointer", Method: w.inMethod})
 	return true
 }
 
@@ -513,66 +512,115 @@ func (w *walker) pathUse(pe *syntax.PathExpr) {
 	// a crate prefix are mostly constants and types (libc::AF_UNIX).
 	rule := w.f.model.Lookup(res.Path)
 	if rule != nil && (rule.Match == model.MatchPath || rule.Match == model.MatchName) {
-		w.modelled(res.Path, pe.Pos(), diag.Resolved, "fn_pointer")
+		w.modelled(res.Path, pe.Pos(), diag.ResolvedPath, "fn_pointer")
 	}
 }
 
-// method handles a method call.
+// method handles a method call, resolved by its receiver's type.
 func (w *walker) method(m *syntax.MethodCallExpr) {
-	r := w.f.p.R
-	name := m.Name.Name
-	recv := w.typeOf(m.Recv)
-	if recv != "" {
-		if d := r.Methods[recv][name]; d != nil {
-			w.call(Call{Callee: d.Path, Pos: m.Name.Pos()})
+	name, pos := m.Name.Name, m.Name.Pos()
+	w.inMethod = true
+	defer func() { w.inMethod = false }()
+	tg := w.b.Method(m)
+	switch tg.Kind {
+	case infer.LocalFn:
+		w.call(Call{Callee: tg.Def.Path, Pos: pos, Res: tg.Res})
+		return
+	case infer.TraitMethod:
+		w.traitCall(tg, pos)
+		return
+	case infer.External:
+		// The model names the method on the type the receiver has or
+		// on the one it derefs to (PathBuf::exists is Path::exists).
+		for _, p := range []string{tg.Path, typeMethod(tg.Recv, name)} {
+			if rule := w.f.model.Lookup(p); p != "" && rule != nil && rule.Match == model.MatchPath {
+				w.modelled(p, pos, tg.Res, "")
+				return
+			}
+		}
+		if strings.HasPrefix(tg.Path, "std::") {
+			// An authority only through an extension trait in scope
+			// (CommandExt::exec on a Command).
+			w.extensionMethod(name, pos)
 			return
 		}
-		// Prefix rules (libc::) name functions of system crates, not
-		// methods of their types (libc::c_int::max_value).
-		if rule := w.f.model.Lookup(recv + "::" + name); rule != nil && rule.Match != model.MatchPrefix {
-			w.modelled(recv+"::"+name, m.Name.Pos(), diag.Resolved, "")
+		w.external(tg.Path, pos, tg.Res)
+		if w.f.chk.DepAnalyzed(tg.Path) {
 			return
 		}
-		if w.localType(recv) {
-			return // a local type's method provided by a trait or derive
-		}
-		if strings.HasPrefix(recv, "std::") {
-			// A std type's method: an authority only through an extension
-			// trait in scope (CommandExt::exec on a Command).
-			w.extensionMethod(name, m.Name.Pos())
+		// A type of a crate Warden did not see: only a distinctive name
+		// says more.
+	default:
+		if tg.Recv != nil && tg.Recv.Kind != infer.Tuple {
+			// A type Warden knows without the method (a derive's, a std
+			// trait's on the crate's type): nothing the model names.
 			return
 		}
 	}
-	// The receiver's type is unknown, or a dependency's: a method of the
-	// crate with that name may be the one called.
-	locals := r.MethodsByName[name]
-	if len(locals) > 0 && len(locals) <= 4 {
-		for _, d := range locals {
-			w.call(Call{Callee: d.Path, Pos: m.Name.Pos(), Indirect: true})
+	// The receiver's type is unknown. Only distinctive names say which
+	// method is called: a trait method of the model with a name no other
+	// method has (from_raw_fd, to_socket_addrs), or the crate's only
+	// method of a name no std type uses.
+	if rule := w.f.model.ByName(name); rule != nil {
+		w.effect(Found{Callee: name, Cap: rule.Cap, Kind: rule.Kind, Pos: pos, Res: diag.ByName, Site: true, Method: true})
+		return
+	}
+	if locals := w.f.p.R.MethodsByName[name]; len(locals) == 1 && !w.f.chk.Table().Common(name) {
+		w.call(Call{Callee: locals[0].Path, Pos: pos, Res: diag.ByName, Indirect: true})
+	}
+}
+
+// typeMethod is Type::name for a named receiver type ("" otherwise).
+func typeMethod(t *infer.Type, name string) string {
+	if p := t.Nominal(); p != "" {
+		return p + "::" + name
+	}
+	return ""
+}
+
+// traitCall handles a trait method called on a generic or dyn receiver:
+// every impl of a trait of the crate may be the one called
+// (class-hierarchy analysis); a std trait's method may be in the model
+// (ToSocketAddrs::to_socket_addrs); a dependency's trait is linked in
+// the tree.
+func (w *walker) traitCall(tg infer.Target, pos syntax.Pos) {
+	if tg.Def != nil {
+		for _, d := range tg.Impls {
+			w.call(Call{Callee: d.Path, Pos: pos, Res: diag.ResolvedTrait, Indirect: true})
 		}
 		return
 	}
-	if recv != "" && !w.localType(recv) {
-		w.external(recv+"::"+name, m.Name.Pos())
+	if rule := w.f.model.Lookup(tg.Path); rule != nil && rule.Match != model.MatchPrefix && rule.Match != model.MatchMember {
+		w.modelled(tg.Path, pos, diag.ResolvedTrait, "")
+		return
 	}
-	if recv == "" || !w.localType(recv) {
-		// Unknown receiver type, or a type from another crate: a method
-		// with the name of an authority method is reported with low
-		// confidence, unless that crate was analysed (the call is then
-		// linked to its real method).
-		analysed := recv != "" && w.f.pass.Types != nil && w.f.pass.Types.Analyzed(recv)
-		if rules := w.f.model.MethodCandidates(name); len(rules) > 0 && !(analysed && rules[0].Match != model.MatchName) {
-			rl := rules[0]
-			callee, ev := rl.Pattern, diag.Guessed
-			if rl.Match == model.MatchName {
-				// Trait methods with distinctive names (from_raw_fd,
-				// to_socket_addrs) mean the same on any receiver.
-				callee, ev = name, diag.ByName
-				if recv != "" {
-					callee = recv + "::" + name
-				}
+	w.external(tg.Path, pos, diag.ResolvedTrait)
+}
+
+// forLoop links a for loop over a value of a type of the crate or of a
+// dependency to the into_iter and next methods it calls implicitly
+// (for entry in WalkDir::new(p) runs walkdir's iterator).
+func (w *walker) forLoop(n *syntax.ForExpr) {
+	t := w.b.TypeOf(n.X)
+	p := t.Nominal()
+	if p == "" || strings.HasPrefix(p, "std::") || !strings.Contains(p, "::") {
+		return
+	}
+	pos := n.X.Pos()
+	for _, name := range []string{"into_iter", "next"} {
+		tg := w.b.Lookup(t, name)
+		switch tg.Kind {
+		case infer.LocalFn:
+			w.call(Call{Callee: tg.Def.Path, Pos: pos, Res: diag.ResolvedType})
+		case infer.External:
+			w.external(tg.Path, pos, diag.ResolvedType)
+		default:
+			continue
+		}
+		if name == "into_iter" {
+			if next := w.b.Returns(tg); next.Nominal() != "" {
+				t = next
 			}
-			w.effect(Found{Callee: callee, Cap: rl.Cap, Kind: rl.Kind, Pos: m.Name.Pos(), Evidence: ev})
 		}
 	}
 }
@@ -593,7 +641,7 @@ func (w *walker) extensionMethod(name string, pos syntax.Pos) {
 		}
 		p := &syntax.Path{Segments: []*syntax.PathSegment{{Name: syntax.Ident{Name: short}}}}
 		if model.Canonical(w.f.p.R.ResolvePath(w.scope(), p, resolve.TypeNS).Path) == model.Canonical(trait) {
-			w.modelled(rl.Pattern, pos, diag.Resolved, "")
+			w.modelled(rl.Pattern, pos, diag.ResolvedType, "")
 			return
 		}
 	}

@@ -43,8 +43,14 @@ func (n *Node) AddEffect(c model.Capability, callee string, weak bool) {
 
 // Edge is a call from one function to another.
 type Edge struct {
-	To       Key
-	Indirect bool // resolved by method name only, or a function pointer
+	To Key
+	// Indirect marks a call that may reach the callee but not
+	// necessarily: a function used as a value, a trait method linked to
+	// an impl, a name match.
+	Indirect bool
+	// Weak marks a call matched by method name only (the receiver's
+	// type unknown): what it reaches is reported, but gates ignore it.
+	Weak bool
 }
 
 // Reach is a reachable capability with a witness.
@@ -56,6 +62,9 @@ type Reach struct {
 	Callee string
 	// Indirect reports that the witness uses an indirect edge.
 	Indirect bool
+	// Weak reports that every witness Warden found relies on a name
+	// match (a weak effect or a weak edge).
+	Weak bool
 }
 
 // Graph is a call graph. Nodes are numbered in the order they were
@@ -98,6 +107,7 @@ type Reachability struct {
 	// node reaches caps[c].
 	next     [][]int32
 	indirect [][]bool
+	weak     [][]bool
 }
 
 // Reachable computes, for every node, the capabilities it reaches (its
@@ -144,39 +154,43 @@ func (g *Graph) reachable(in []bool) *Reachability {
 		}
 		for _, e := range n.Calls {
 			if j, ok := g.index[e.To]; ok {
-				rev[j] = append(rev[j], revEdge{from: int32(i), indirect: e.Indirect})
+				rev[j] = append(rev[j], revEdge{from: int32(i), indirect: e.Indirect || e.Weak, weak: e.Weak})
 			}
 		}
 	}
 	r := &Reachability{g: g, caps: model.SortCaps(append([]model.Capability(nil), model.All...))}
 	r.next = make([][]int32, len(r.caps))
 	r.indirect = make([][]bool, len(r.caps))
+	r.weak = make([][]bool, len(r.caps))
 	for ci, c := range r.caps {
 		var next []int32
-		var indirect []bool
+		var indirect, weakOf []bool
 		var order []int32 // reached nodes, nearest first
 		// bfs extends the paths from the nodes of queue over reversed
-		// edges, direct ones only unless any.
-		bfs := func(queue []int32, any bool) {
+		// edges: direct ones (level 0), also indirect ones (level 1),
+		// also name matches (level 2).
+		bfs := func(queue []int32, level int) {
 			for len(queue) > 0 {
 				cur := queue[0]
 				queue = queue[1:]
 				for _, e := range rev[cur] {
-					if next[e.from] >= 0 || e.indirect && !any {
+					if next[e.from] >= 0 || e.indirect && level < 1 || e.weak && level < 2 {
 						continue
 					}
 					next[e.from] = cur
 					indirect[e.from] = indirect[cur] || e.indirect
+					weakOf[e.from] = weakOf[cur] || e.weak
 					queue = append(queue, e.from)
 					order = append(order, e.from)
 				}
 			}
 		}
 		// Witnesses prefer strong evidence (a modelled call) to weak (a
-		// method matched by name only), and then calls resolved by type
-		// to calls resolved by name or through function values: a path
-		// of the stronger kind is chosen even when it is longer. Each
-		// round reaches only what the rounds before did not.
+		// method matched by name only), and then calls resolved by path
+		// or type to indirect ones (function values, trait impls), and
+		// those to name matches: a path of the stronger kind is chosen
+		// even when it is longer. Each round reaches only what the
+		// rounds before did not.
 		for _, weak := range []bool{false, true} {
 			var sources []int32
 			for i, n := range g.nodes {
@@ -192,9 +206,11 @@ func (g *Graph) reachable(in []bool) *Reachability {
 						next[j] = -1
 					}
 					indirect = make([]bool, len(g.nodes))
+					weakOf = make([]bool, len(g.nodes))
 				}
 				if next[i] < 0 {
 					next[i] = int32(i)
+					weakOf[i] = weak
 					sources = append(sources, int32(i))
 					order = append(order, int32(i))
 				}
@@ -202,10 +218,13 @@ func (g *Graph) reachable(in []bool) *Reachability {
 			if next == nil {
 				continue
 			}
-			bfs(sources, false)
-			bfs(append([]int32(nil), order...), true)
+			bfs(sources, 0)
+			bfs(append([]int32(nil), order...), 1)
 		}
-		r.next[ci], r.indirect[ci] = next, indirect
+		if next != nil {
+			bfs(append([]int32(nil), order...), 2)
+		}
+		r.next[ci], r.indirect[ci], r.weak[ci] = next, indirect, weakOf
 	}
 	return r
 }
@@ -229,12 +248,12 @@ func (r *Reachability) Of(k Key) []Reach {
 			cur = next[cur]
 			path = append(path, r.g.nodes[cur].Key)
 		}
-		out = append(out, Reach{Cap: c, Path: path, Callee: r.g.nodes[cur].Direct[c], Indirect: r.indirect[ci][n]})
+		out = append(out, Reach{Cap: c, Path: path, Callee: r.g.nodes[cur].Direct[c], Indirect: r.indirect[ci][n], Weak: r.weak[ci][n]})
 	}
 	return out
 }
 
 type revEdge struct {
-	from     int32
-	indirect bool
+	from           int32
+	indirect, weak bool
 }

@@ -233,3 +233,8 @@ func (m *Model) MethodCandidates(name string) []*Rule {
 	}
 	return m.methods[name]
 }
+
+// ByName returns the rule matching any method or associated function
+// with this name (a distinctive trait method such as from_raw_fd), or
+// nil.
+func (m *Model) ByName(name string) *Rule { return m.byName[name] }

@@ -21,6 +21,9 @@ type Cursor struct {
 	// per walk, not per node).
 	visit func(syntax.Node, *Cursor) bool
 	step  func(syntax.Node) bool
+	// leave, when set, is called after the children of the nodes that
+	// open or extend a lexical scope (see WalkScoped).
+	leave func(syntax.Node, *Cursor)
 }
 
 // InUnsafe reports whether the current node is inside an unsafe block
@@ -31,6 +34,7 @@ func (c *Cursor) InUnsafe() bool { return c.inUnsafe }
 // cursor's context, after expansion, without the cursor.
 func (c *Cursor) Inspect(n syntax.Node, visit func(syntax.Node) bool) {
 	saved := *c
+	c.leave = nil
 	c.setVisit(func(x syntax.Node, _ *Cursor) bool { return visit(x) })
 	c.tree(n, c.visit)
 	*c = saved
@@ -88,6 +92,27 @@ func (b *builder) at(p syntax.Pos, e *Expansion) syntax.Pos { return origin(p, e
 func (p *Program) Walk(f *Func, visit func(syntax.Node, *Cursor) bool) {
 	c := &Cursor{p: p, Func: f, scope: f.Scope, exp: f.Exp, cond: f.Cond}
 	c.tree(f.Body, visit)
+}
+
+// WalkScoped is Walk with a second callback, leave, called after the
+// children of every node that opens a lexical scope or binds names in
+// the enclosing one (blocks, closures, match arms, for, if and while
+// expressions, let statements and let conditions), whether or not visit
+// descended into them: with it, a type inference keeps exact scopes of
+// local variables.
+func (p *Program) WalkScoped(f *Func, visit func(syntax.Node, *Cursor) bool, leave func(syntax.Node, *Cursor)) {
+	c := &Cursor{p: p, Func: f, scope: f.Scope, exp: f.Exp, cond: f.Cond, leave: leave}
+	c.tree(f.Body, visit)
+}
+
+// scoped reports whether leave is called after n's children.
+func scoped(n syntax.Node) bool {
+	switch n.(type) {
+	case *syntax.ClosureExpr, *syntax.MatchArm, *syntax.ForExpr, *syntax.IfExpr, *syntax.WhileExpr,
+		*syntax.LetStmt, *syntax.LetExpr:
+		return true
+	}
+	return false
 }
 
 // setVisit makes visit the function the cursor calls.
@@ -178,18 +203,30 @@ func (c *Cursor) node(x syntax.Node, visit func(syntax.Node, *Cursor) bool) bool
 			c.inUnsafe = c.inUnsafe || x.Unsafe
 			c.children(x, visit)
 		}
+		if c.leave != nil {
+			c.leave(x, c)
+		}
 		c.scope, c.inUnsafe = saved, savedUnsafe
 		return false
 	}
-	if !carries {
+	withLeave := c.leave != nil && scoped(x)
+	if !carries && !withLeave {
 		return visit(x, c)
 	}
-	if cond := c.p.conds[x]; cond != nil {
-		c.withCond(x, func() {
-			if visit(x, c) {
-				c.children(x, visit)
-			}
-		})
+	full := func() {
+		if visit(x, c) {
+			c.children(x, visit)
+		}
+		if withLeave {
+			c.leave(x, c)
+		}
+	}
+	if cond := c.p.conds[x]; carries && cond != nil {
+		c.withCond(x, full)
+		return false
+	}
+	if withLeave {
+		full()
 		return false
 	}
 	return visit(x, c)

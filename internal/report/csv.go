@@ -10,16 +10,18 @@ import (
 )
 
 // csvHeader is the first row CSV writes. The first eight columns are
-// those of the original contract; cfg and build_time were appended so
-// that scripts reading columns by position keep working.
-var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time"}
+// those of the original contract; cfg, build_time and resolution were
+// appended so that scripts reading columns by position keep working.
+var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution"}
 
 // CSV writes one row per effect, in the Result's order, after the header
-// row crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time: the
+// row crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,
+// resolution: the
 // crate name, the containing function, the callee, the capability, the
 // crate directory, the effect's file (relative to that directory), line
 // and column, the condition under which the code exists ("" when
-// always) and whether it runs at build time (true or false). Fields are
+// always), whether it runs at build time (true or false) and how the
+// callee was resolved (path, type, trait or name). Fields are
 // quoted by encoding/csv as needed and otherwise carried unchanged.
 func CSV(w io.Writer, r *analysis.Result) error {
 	if r == nil {
@@ -39,7 +41,7 @@ func CSV(w io.Writer, r *analysis.Result) error {
 		row := []string{
 			clean(r.Crate.Name), clean(e.Function), clean(e.Callee), e.Capability,
 			clean(r.Crate.Path), clean(e.Pos.File), strconv.Itoa(e.Pos.Line), strconv.Itoa(e.Pos.Col),
-			clean(e.Cfg), strconv.FormatBool(e.BuildTime),
+			clean(e.Cfg), strconv.FormatBool(e.BuildTime), e.Resolution.String(),
 		}
 		if err := cw.Write(row); err != nil {
 			return err

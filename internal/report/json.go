@@ -36,8 +36,8 @@ type jsonEffect struct {
 	File       string `json:"file"`
 	Line       int    `json:"line"`
 	Col        int    `json:"col"`
-	Confidence string `json:"confidence"` // high, low
-	Evidence   string `json:"evidence"`   // resolved, by_name, guessed
+	Confidence string `json:"confidence"` // high, medium, low (from resolution)
+	Resolution string `json:"resolution"` // path, type, trait, name
 	ViaMacro   string `json:"via_macro"`
 	Cfg        string `json:"cfg"`
 	BuildTime  bool   `json:"build_time"`
@@ -146,7 +146,7 @@ func buildJSON(r *analysis.Result) jsonReport {
 		case diag.Effect:
 			v.Effects = append(v.Effects, jsonEffect{Function: d.Function, Callee: d.Callee, Capability: d.Capability,
 				Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: confidence(d),
-				Evidence: evidenceName(d.Evidence), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime})
+				Resolution: d.Resolution.String(), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime})
 		case diag.Finding:
 			v.Findings = append(v.Findings, jsonFinding{ID: d.Kind, Severity: d.Severity, Item: d.Function,
 				File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Message: d.Message, Fix: d.Fix,

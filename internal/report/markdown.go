@@ -439,7 +439,7 @@ func markdownFeasibility(p *printer, r *analysis.Result) {
 	all := func(diag.Diagnostic) bool { return true }
 	add("Blind spots", "code that exists but that Warden could not analyse (unexpanded macros, generated code, unparsable files); effects in it are not reported.",
 		diagLocs(blind, all))
-	add("Low-confidence effects", "method calls whose receiver type is unknown but whose name is that of an authority method; confirm the receiver.",
+	add("Name matches", "method calls whose receiver type is unknown but whose name is a distinctive authority method (from_raw_fd, to_socket_addrs); confirm the receiver.",
 		effectLocs(lowConfidence))
 	add("Unsafe code", "check each block's safety argument by hand.",
 		effectLocs(func(e diag.Diagnostic) bool { return model.Capability(e.Capability) == model.Unsafe }))

@@ -123,32 +123,27 @@ func lineLoc(file string, line int) string {
 	return diag.Position{File: file, Line: line}.String()
 }
 
-// confidence is the JSON confidence of an effect: low only for guessed
-// callees (a method named like an authority method on a receiver of
-// unknown type); resolved paths and distinctive trait-method names are
-// high.
-func confidence(d diag.Diagnostic) string {
-	if d.Evidence == diag.Guessed {
-		return "low"
-	}
-	return "high"
-}
+// confidence is the confidence of an effect, derived from how its
+// callee was resolved: high for paths and receiver types, medium for
+// trait methods on generic receivers, low for name matches.
+func confidence(d diag.Diagnostic) string { return d.Resolution.Confidence() }
 
-// evidenceName names how an effect's callee was identified.
-func evidenceName(e diag.Evidence) string {
-	switch e {
-	case diag.Resolved:
-		return "resolved"
+// lowConfidence reports whether an effect is a name match only.
+func lowConfidence(d diag.Diagnostic) bool { return d.Resolution.Weak() }
+
+// resolutionMark is the text report's marker of how an effect's callee
+// was resolved ("" for a resolved path, the common case).
+func resolutionMark(d diag.Diagnostic) string {
+	switch d.Resolution {
+	case diag.ResolvedType:
+		return "[by type]"
+	case diag.ResolvedTrait:
+		return "[by trait, any impl]"
 	case diag.ByName:
-		return "by_name"
-	case diag.Guessed:
-		return "guessed"
+		return "[by name only, low confidence]"
 	}
-	return "evidence(" + strconv.Itoa(int(e)) + ")"
+	return ""
 }
-
-// lowConfidence reports whether an effect is a guess.
-func lowConfidence(d diag.Diagnostic) bool { return d.Evidence == diag.Guessed }
 
 // capGroup is the effects of one capability, in input order.
 type capGroup struct {

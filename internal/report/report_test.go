@@ -50,17 +50,19 @@ func sample() *analysis.Result {
 		eff(srv+"shutdown", "std::process::exit", model.Process, "exit", "src/server.rs", 90, 9),
 		eff("tinyhttp_cli::main", "std::env::args", model.Env, "ambient", "src/main.rs", 4, 16),
 	}
-	guessed := eff("tinyhttp::log::write_file", "std::fs::File::set_len", model.FS, "ambient", "src/log.rs", 18, 9)
-	guessed.Evidence = diag.Guessed
-	byName := eff("tinyhttp::sys::adopt", "std::os::fd::FromRawFd::from_raw_fd", model.RawHandle, "forge", "src/sys.rs", 9, 14)
-	byName.Evidence = diag.ByName
+	byType := eff("tinyhttp::log::write_file", "std::fs::File::set_len", model.FS, "ambient", "src/log.rs", 18, 9)
+	byType.Resolution = diag.ResolvedType
+	byName := eff("tinyhttp::sys::adopt", "from_raw_fd", model.RawHandle, "forge", "src/sys.rs", 9, 14)
+	byName.Resolution = diag.ByName
+	byTrait := eff("tinyhttp::net::resolve", "std::net::ToSocketAddrs::to_socket_addrs", model.Net, "ambient", "src/net.rs", 12, 11)
+	byTrait.Resolution = diag.ResolvedTrait
 	macro := eff("tinyhttp::log::write_file", "std::fs::OpenOptions::open", model.FS, "ambient", "src/log.rs", 22, 5)
 	macro.ViaMacro = "log_to_file"
 	cfg := eff("tinyhttp::tls::init", "openssl_sys::SSL_library_init", model.FFI, "extern_call", "src/tls.rs", 31, 9)
 	cfg.Cfg = "ossl101"
 	build := eff("build_script_build::main", "std::process::Command::new", model.Process, "ambient", "build.rs", 7, 13)
 	build.BuildTime = true
-	ds = append(ds, guessed, byName, macro, cfg, build)
+	ds = append(ds, byType, byName, byTrait, macro, cfg, build)
 
 	ds = append(ds,
 		diag.Diagnostic{Category: diag.Problem, Kind: "syntax", Pos: at("src/broken.rs", 3, 12), Message: "expected `;`, found `}`"},
@@ -329,7 +331,7 @@ func TestHostileStrings(t *testing.T) {
 func checkSafe(t *testing.T, out string, color bool) {
 	t.Helper()
 	if color {
-		for _, sgr := range []string{ansiReset, ansiCap, ansiLow, ansiBold, ansiWarn} {
+		for _, sgr := range []string{ansiReset, ansiCap, ansiLow, ansiDim, ansiBold, ansiWarn} {
 			out = strings.ReplaceAll(out, sgr, "")
 		}
 	}
@@ -431,9 +433,10 @@ func TestTextColor(t *testing.T) {
 	}
 	colored := render(t, func(b *bytes.Buffer) error { return Text(b, r, Options{Color: true}) })
 	for what, s := range map[string]string{
-		"low-confidence marker": ansiLow + "[low confidence]" + ansiReset,
-		"capability header":     ansiCap + "fs" + ansiReset,
-		"incomplete headline":   ansiWarn + "incomplete: 6 blind spots" + ansiReset,
+		"name-match marker":   ansiLow + "[by name only, low confidence]" + ansiReset,
+		"type marker":         ansiDim + "[by type]" + ansiReset,
+		"capability header":   ansiCap + "fs" + ansiReset,
+		"incomplete headline": ansiWarn + "incomplete: 6 blind spots" + ansiReset,
 	} {
 		if !strings.Contains(colored, s) {
 			t.Errorf("%s not coloured", what)
@@ -444,7 +447,7 @@ func TestTextColor(t *testing.T) {
 func TestTextMarkers(t *testing.T) {
 	out := render(t, func(b *bytes.Buffer) error { return Text(b, sample(), Options{}) })
 	for _, want := range []string{
-		"[low confidence]", "[via macro log_to_file]", "[cfg: ossl101]", "[build time]",
+		"[by name only, low confidence]", "[by trait, any impl]", "[via macro log_to_file]", "[cfg: ossl101]", "[build time]",
 		"build script may set: ossl101, ossl110",
 		"targets       lib, bin tinyhttp-cli, build-script",
 		"tinyhttp_cli::main  (entry of bin, src/main.rs:3)",
@@ -464,14 +467,14 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time"}; !reflect.DeepEqual(rows[0], want) {
+	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution"}; !reflect.DeepEqual(rows[0], want) {
 		t.Errorf("header = %q, want %q", rows[0], want)
 	}
 	effects := r.Of(diag.Effect)
 	if len(rows) != 1+len(effects) {
 		t.Fatalf("%d rows, want %d", len(rows), 1+len(effects))
 	}
-	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true"}; !reflect.DeepEqual(rows[1], want) {
+	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true", "path"}; !reflect.DeepEqual(rows[1], want) {
 		t.Errorf("row 1 = %q, want %q", rows[1], want)
 	}
 	found := false
@@ -486,7 +489,14 @@ func TestCSV(t *testing.T) {
 	if !found {
 		t.Error("cfg effect not written")
 	}
-	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time\n" {
+	resolutions := map[string]bool{}
+	for _, row := range rows[1:] {
+		resolutions[row[10]] = true
+	}
+	if len(resolutions) != 4 {
+		t.Errorf("resolution column holds %v, want path, type, trait and name", resolutions)
+	}
+	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,resolution\n" {
 		t.Errorf("empty CSV = %q", e)
 	}
 }
@@ -548,7 +558,7 @@ func TestJSONContract(t *testing.T) {
 	}{
 		{"top", v, sorted("crate", "effects", "functions", "imports", "problems", "coverage", "findings", "io_safety_adoption", "summary")},
 		{"crate", v["crate"], sorted("name", "version", "path", "edition", "target", "features", "dependencies", "build_script", "proc_macro", "assumed_cfgs", "targets", "dependencies_analyzed")},
-		{"effect", first("effects"), sorted("function", "callee", "capability", "kind", "file", "line", "col", "confidence", "evidence", "via_macro", "cfg", "build_time")},
+		{"effect", first("effects"), sorted("function", "callee", "capability", "kind", "file", "line", "col", "confidence", "resolution", "via_macro", "cfg", "build_time")},
 		{"function", first("functions"), sorted("path", "public", "entry", "target", "build_time", "file", "line", "direct", "reachable", "witness")},
 		{"import", first("imports"), sorted("dir", "file", "line", "module", "path", "resolved", "cfg")},
 		{"problem", first("problems"), sorted("kind", "file", "line", "col", "message")},
@@ -565,8 +575,8 @@ func TestJSONContract(t *testing.T) {
 
 	var typed struct {
 		Effects []struct {
-			Callee, Confidence, Evidence, Cfg string
-			BuildTime                         bool `json:"build_time"`
+			Callee, Confidence, Resolution, Cfg string
+			BuildTime                           bool `json:"build_time"`
 		}
 		Coverage struct {
 			Complete   bool
@@ -579,15 +589,16 @@ func TestJSONContract(t *testing.T) {
 	}
 	conf := map[string]string{}
 	for _, e := range typed.Effects {
-		conf[e.Callee] = e.Confidence + "/" + e.Evidence
+		conf[e.Callee] = e.Confidence + "/" + e.Resolution
 	}
 	for callee, want := range map[string]string{
-		"std::fs::File::set_len":              "low/guessed",
-		"std::os::fd::FromRawFd::from_raw_fd": "high/by_name",
-		"std::net::TcpListener::bind":         "high/resolved",
+		"std::fs::File::set_len":                   "high/type",
+		"from_raw_fd":                              "low/name",
+		"std::net::ToSocketAddrs::to_socket_addrs": "medium/trait",
+		"std::net::TcpListener::bind":              "high/path",
 	} {
 		if conf[callee] != want {
-			t.Errorf("%s: confidence/evidence = %q, want %q", callee, conf[callee], want)
+			t.Errorf("%s: confidence/resolution = %q, want %q", callee, conf[callee], want)
 		}
 	}
 	if typed.Coverage.Complete || len(typed.Coverage.BlindSpots) != 6 {
@@ -615,8 +626,8 @@ func TestJSONContract(t *testing.T) {
 func TestSummarize(t *testing.T) {
 	got := Summarize(sample())
 	want := Summary{
-		Effects: 14,
-		ByCapability: map[model.Capability]int{model.FS: 3, model.Net: 1, model.Process: 2, model.Env: 2,
+		Effects: 15,
+		ByCapability: map[model.Capability]int{model.FS: 3, model.Net: 2, model.Process: 2, model.Env: 2,
 			model.System: 1, model.FFI: 2, model.Unsafe: 1, model.RawHandle: 2},
 		Functions: 9, PublicFunctions: 5, PublicWithEffects: 4, Entries: 2, LowConfidence: 1,
 		Problems: 2, Findings: 1, BlindSpots: 6, Complete: false,

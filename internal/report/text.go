@@ -17,6 +17,7 @@ const (
 	ansiCap   = "\x1b[1;36m" // bold cyan: capability headers
 	ansiLow   = "\x1b[33m"   // yellow: low-confidence markers
 	ansiBold  = "\x1b[1m"    // crate name and section titles
+	ansiDim   = "\x1b[2m"    // faint: how an effect was resolved
 	ansiWarn  = "\x1b[1;31m" // bold red: the "incomplete" headline
 )
 
@@ -112,8 +113,12 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 			for _, e := range fg.effects {
 				p.printf("    %s\t%s\t%s", clean(loc(e.Pos)), clean(orDash(e.Callee)), clean(orDash(e.Kind)))
 				mark := ""
-				if lowConfidence(e) {
-					mark = " " + paint(ansiLow, "[low confidence]")
+				if m := resolutionMark(e); m != "" {
+					color := ansiDim
+					if lowConfidence(e) {
+						color = ansiLow
+					}
+					mark = " " + paint(color, m)
 				}
 				if mark += notes(e, clean); mark != "" {
 					p.print("\t" + mark[1:])

@@ -48,6 +48,8 @@ type Options struct {
 	// Load adjusts the options of the Full packages (features, tests,
 	// examples); nil keeps the resolved features.
 	Load func(p *deps.Package, o load.Options) load.Options
+	// CallSites fills the Full packages' Result.CallSites.
+	CallSites bool
 }
 
 // pkgState is the analysis of one package.
@@ -196,7 +198,7 @@ func (s *state) analyze(ctx context.Context, st *pkgState) {
 		return
 	}
 	// The tree's link step computes the functions of every package.
-	res, err := analysis.Analyze(ctx, lc, s.model, analysis.Options{Deps: &depView{s: s, from: st}, NoFunctions: true})
+	res, err := analysis.Analyze(ctx, lc, s.model, analysis.Options{Deps: &depView{s: s, from: st}, NoFunctions: true, CallSites: s.opt.CallSites && s.full[p.ID]})
 	if err != nil {
 		st.err = err
 		return
@@ -444,6 +446,7 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 		return cr // see Options.Full
 	}
 	runtimeCaps, buildCaps := map[model.Capability]bool{}, map[model.Capability]bool{}
+	strongRuntime := map[model.Capability]bool{} // reached without a name match
 	direct, directBuild := map[model.Capability]bool{}, map[model.Capability]bool{}
 	brought := map[model.Capability]map[string]bool{}
 	for _, lu := range st.units {
@@ -464,6 +467,9 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 					continue
 				}
 				runtimeCaps[rc.Cap] = true
+				if !rc.Weak {
+					strongRuntime[rc.Cap] = true
+				}
 				if len(rc.Path) > 1 && rc.Path[len(rc.Path)-1].Unit != lu.ID {
 					// The first function in another package brings it.
 					for _, step := range rc.Path[1:] {
@@ -495,7 +501,11 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 	}
 	for c := range runtimeCaps {
 		cr.Runtime = append(cr.Runtime, c)
+		if !strongRuntime[c] {
+			cr.RuntimeByName = append(cr.RuntimeByName, c)
+		}
 	}
+	cr.RuntimeByName = model.SortCaps(cr.RuntimeByName)
 	for c := range buildCaps {
 		cr.BuildTime = append(cr.BuildTime, c)
 	}

@@ -87,8 +87,12 @@ type CrateReport struct {
 	// program runs; BuildTime those reached when it is built (its build
 	// script, or all of it for a proc macro or a crate used only at build
 	// time).
-	Runtime   []model.Capability `json:"runtime"`
-	BuildTime []model.Capability `json:"build_time"`
+	Runtime []model.Capability `json:"runtime"`
+	// RuntimeByName lists the runtime capabilities reached only through
+	// a method matched by name (its receiver's type unknown); gates
+	// ignore them unless asked to include name matches.
+	RuntimeByName []model.Capability `json:"runtime_by_name,omitempty"`
+	BuildTime     []model.Capability `json:"build_time"`
 	// Direct and DirectBuild are the capabilities of the crate's own
 	// code, at run time and at build time.
 	Direct      []model.Capability `json:"direct"`

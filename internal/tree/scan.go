@@ -3,6 +3,7 @@ package tree
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/cache"
@@ -27,6 +28,8 @@ type ScanOptions struct {
 	Jobs     int
 	Version  string
 	Progress func(done, total int, name string)
+	// CallSites fills each result's CallSites (warden debug calls).
+	CallSites bool
 }
 
 // Scan is the result of a scan.
@@ -50,7 +53,7 @@ func ScanPackages(ctx context.Context, dir string, opt ScanOptions) (*Scan, erro
 	m, merr := manifest.Load(dir)
 	virtual := merr == nil && m.Virtual()
 	if opt.NoDeps && !virtual {
-		res, err := analysis.Run(ctx, dir, opt.Load)
+		res, err := analysis.RunWith(ctx, dir, opt.Load, analysis.Options{CallSites: opt.CallSites})
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +67,7 @@ func ScanPackages(ctx context.Context, dir string, opt ScanOptions) (*Scan, erro
 		}
 		// The package alone is still worth a report, which says its
 		// dependencies were not seen.
-		res, rerr := analysis.Run(ctx, dir, opt.Load)
+		res, rerr := analysis.RunWith(ctx, dir, opt.Load, analysis.Options{CallSites: opt.CallSites})
 		if rerr != nil {
 			return nil, rerr
 		}
@@ -80,7 +83,7 @@ func ScanPackages(ctx context.Context, dir string, opt ScanOptions) (*Scan, erro
 		s := &Scan{Notes: g.Notes}
 		for _, id := range members {
 			p := g.Packages[id]
-			res, err := analysis.Run(ctx, p.Dir, scanLoad(opt, p, opt.Load))
+			res, err := analysis.RunWith(ctx, p.Dir, scanLoad(opt, p, opt.Load), analysis.Options{CallSites: opt.CallSites})
 			if err != nil {
 				return nil, fmt.Errorf("member %s: %w", p.Name, err)
 			}
@@ -89,7 +92,7 @@ func ScanPackages(ctx context.Context, dir string, opt ScanOptions) (*Scan, erro
 		return s, nil
 	}
 	rep, err := Analyze(ctx, g, Options{Target: target, Jobs: opt.Jobs, Cache: opt.Cache, Version: opt.Version,
-		Progress: opt.Progress, Full: members, Load: func(p *deps.Package, o load.Options) load.Options { return scanLoad(opt, p, o) }})
+		Progress: opt.Progress, Full: members, CallSites: opt.CallSites, Load: func(p *deps.Package, o load.Options) load.Options { return scanLoad(opt, p, o) }})
 	if err != nil {
 		return nil, err
 	}
@@ -168,15 +171,20 @@ func missingDeps(g *deps.Graph, p *deps.Package) []diag.Diagnostic {
 }
 
 // Reaches reports the capabilities the scanned package's functions
-// reach, its own effects and what its dependencies bring, for gates.
-func Reaches(res *analysis.Result) map[model.Capability]bool {
+// reach, its own effects and what its dependencies bring, for gates;
+// name matches count only when nameMatches is set.
+func Reaches(res *analysis.Result, nameMatches bool) map[model.Capability]bool {
 	out := map[model.Capability]bool{}
 	for _, d := range res.Of(diag.Effect) {
-		out[model.Capability(d.Capability)] = true
+		if nameMatches || !d.Resolution.Weak() {
+			out[model.Capability(d.Capability)] = true
+		}
 	}
 	for _, f := range res.Functions {
 		for _, c := range f.Reachable {
-			out[c] = true
+			if nameMatches || !slices.Contains(f.ByName, c) {
+				out[c] = true
+			}
 		}
 	}
 	return out

@@ -1,0 +1,347 @@
+package infer
+
+import (
+	"strings"
+
+	"github.com/wardenrs/warden/internal/program"
+	"github.com/wardenrs/warden/internal/resolve"
+	"github.com/wardenrs/warden/internal/syntax"
+)
+
+// Deps answers for the dependencies' functions (nil: none are seen).
+type Deps interface {
+	// ReturnType returns the canonical path of the type a dependency's
+	// function returns, given the path the crate calls it by ("" if
+	// unknown).
+	ReturnType(path string) string
+	// Analyzed reports whether the crate a path's first segment names
+	// was analysed.
+	Analyzed(path string) bool
+}
+
+// Checker infers types in one program. It is not safe for concurrent
+// use; each analysis pass makes its own.
+type Checker struct {
+	p     *program.Program
+	r     *resolve.Resolver
+	table *Table
+	deps  Deps
+	// rets memoizes the declared return types of the crate's functions.
+	rets map[*resolve.Def]*Type
+}
+
+// New returns a checker for p. deps may be nil.
+func New(p *program.Program, table *Table, deps Deps) *Checker {
+	return &Checker{p: p, r: p.R, table: table, deps: deps, rets: map[*resolve.Def]*Type{}}
+}
+
+// Table returns the checker's signature table.
+func (c *Checker) Table() *Table { return c.table }
+
+// local reports whether a canonical path names an item of this crate.
+func (c *Checker) local(path string) bool { return strings.HasPrefix(path, c.p.Name+"::") }
+
+// isStd reports whether a type path belongs to the standard library
+// (or is a primitive).
+func isStd(path string) bool {
+	return strings.HasPrefix(path, "std::") || strings.HasPrefix(path, "core::") || strings.HasPrefix(path, "alloc::") || !strings.Contains(path, "::")
+}
+
+// generics maps the type parameters of an item in scope to Param types
+// with their bounds (inline and where clauses).
+type generics map[string]*Type
+
+// addGenerics records the type parameters of g, resolved in scope s.
+func (c *Checker) addGenerics(gen generics, s *resolve.Scope, g *syntax.Generics) {
+	if g == nil {
+		return
+	}
+	for _, gp := range g.Params {
+		if gp.Kind != syntax.TypeParam {
+			continue
+		}
+		t := &Type{Kind: Param, Path: gp.Name.Name}
+		t.Bounds = append(t.Bounds, c.bounds(s, gp.Bounds)...)
+		gen[gp.Name.Name] = t
+	}
+	for _, wp := range g.Where {
+		pt, ok := wp.Type.(*syntax.PathType)
+		if !ok || len(pt.Path.Segments) != 1 || pt.Path.QSelf != nil {
+			continue
+		}
+		if t := gen[pt.Path.Segments[0].Name.Name]; t != nil {
+			t.Bounds = append(t.Bounds, c.bounds(s, wp.Bounds)...)
+		}
+	}
+}
+
+// bounds resolves trait bounds to canonical trait paths.
+func (c *Checker) bounds(s *resolve.Scope, bs []syntax.Bound) []string {
+	var out []string
+	for _, b := range bs {
+		if tb, ok := b.(*syntax.TraitBound); ok && tb.Path != nil && !tb.Maybe {
+			if p := c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path; p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// conv converts a written type, resolved in scope s, with the type
+// parameters gen and Self standing for self.
+func (c *Checker) conv(s *resolve.Scope, t syntax.Type, gen generics, self *Type) *Type {
+	return c.convDepth(s, t, gen, self, 0)
+}
+
+func (c *Checker) convDepth(s *resolve.Scope, t syntax.Type, gen generics, self *Type, depth int) *Type {
+	if t == nil || depth > 12 {
+		return nil
+	}
+	conv := func(x syntax.Type) *Type { return c.convDepth(s, x, gen, self, depth+1) }
+	switch tt := t.(type) {
+	case *syntax.RefType:
+		return conv(tt.Elem)
+	case *syntax.ParenType:
+		return conv(tt.Elem)
+	case *syntax.PtrType:
+		return &Type{Kind: Ptr, Mut: tt.Mut, Args: []*Type{conv(tt.Elem)}}
+	case *syntax.SliceType:
+		return &Type{Kind: Slice, Args: []*Type{conv(tt.Elem)}}
+	case *syntax.ArrayType:
+		return &Type{Kind: Slice, Args: []*Type{conv(tt.Elem)}}
+	case *syntax.TupleType:
+		out := &Type{Kind: Tuple}
+		for _, e := range tt.Elems {
+			out.Args = append(out.Args, conv(e))
+		}
+		return out
+	case *syntax.ImplTraitType:
+		return &Type{Kind: Param, Path: "impl", Bounds: c.bounds(s, tt.Bounds)}
+	case *syntax.TraitObjectType:
+		return &Type{Kind: Dyn, Bounds: c.bounds(s, tt.Bounds)}
+	case *syntax.MacroType:
+		if e := c.p.Expansion(tt.Mac); e != nil && e.Type != nil {
+			return conv(e.Type)
+		}
+		return nil
+	case *syntax.PathType:
+		p := tt.Path
+		if p.QSelf == nil && len(p.Segments) == 1 {
+			name := p.Segments[0].Name.Name
+			if g, ok := gen[name]; ok {
+				return g
+			}
+			if name == "Self" {
+				return self
+			}
+		}
+		res := c.r.ResolvePath(s, p, resolve.TypeNS)
+		args := c.typeArgs(p, conv)
+		if res.Def != nil && res.Def.Kind == resolve.DefTypeAlias {
+			if ta, ok := res.Def.Item.(*syntax.TypeAliasItem); ok && ta.Type != nil {
+				// type Result<T> = std::result::Result<T, Error>: the
+				// alias's parameters stand for the arguments given.
+				ag := generics{}
+				if ta.Generics != nil {
+					i := 0
+					for _, gp := range ta.Generics.Params {
+						if gp.Kind == syntax.TypeParam {
+							ag[gp.Name.Name] = argAt(args, i)
+							i++
+						}
+					}
+				}
+				return c.convDepth(res.Def.Owner, ta.Type, ag, self, depth+1)
+			}
+		}
+		path := res.Path
+		if path == "" {
+			if p.QSelf == nil && len(p.Segments) == 1 && primitive[p.Segments[0].Name.Name] {
+				return named(p.Segments[0].Name.Name)
+			}
+			return nil
+		}
+		return c.table.normalize(named(canonicalStd(path), args...))
+	}
+	return nil
+}
+
+func argAt(args []*Type, i int) *Type {
+	if i < len(args) {
+		return args[i]
+	}
+	return nil
+}
+
+// typeArgs converts the generic arguments of a path's last segment.
+func (c *Checker) typeArgs(p *syntax.Path, conv func(syntax.Type) *Type) []*Type {
+	if len(p.Segments) == 0 {
+		return nil
+	}
+	ga := p.Segments[len(p.Segments)-1].Args
+	if ga == nil {
+		return nil
+	}
+	var out []*Type
+	for _, a := range ga.Args {
+		if ta, ok := a.(*syntax.TypeArg); ok {
+			out = append(out, conv(ta.Type))
+		}
+	}
+	return out
+}
+
+// primitive names the primitive types.
+var primitive = map[string]bool{
+	"bool": true, "char": true, "str": true, "u8": true, "u16": true, "u32": true, "u64": true, "u128": true,
+	"usize": true, "i8": true, "i16": true, "i32": true, "i64": true, "i128": true, "isize": true,
+	"f32": true, "f64": true,
+}
+
+// canonicalStd rewrites core:: and alloc:: paths to std::.
+func canonicalStd(path string) string {
+	switch {
+	case strings.HasPrefix(path, "core::"):
+		return "std::" + path[len("core::"):]
+	case strings.HasPrefix(path, "alloc::"):
+		return "std::" + path[len("alloc::"):]
+	case strings.HasPrefix(path, "std::primitive::"):
+		return path[len("std::primitive::"):]
+	}
+	return path
+}
+
+// fnReturn is the declared return type of a function of the crate,
+// with Self standing for self (nil: the impl's type).
+func (c *Checker) fnReturn(d *resolve.Def, self *Type) *Type {
+	fn, ok := d.Item.(*syntax.FnItem)
+	if !ok || fn.Sig.Ret == nil {
+		return nil
+	}
+	if self == nil && d.SelfType != "" {
+		self = named(d.SelfType)
+	}
+	if self != nil && self.Kind == Named && self.Path == d.SelfType {
+		if t, ok := c.rets[d]; ok {
+			return t
+		}
+	}
+	// The function's own type parameters are unknown at a call site
+	// (Warden does not infer generic arguments).
+	gen := generics{}
+	if fn.Sig.Generics != nil {
+		for _, gp := range fn.Sig.Generics.Params {
+			if gp.Kind == syntax.TypeParam {
+				gen[gp.Name.Name] = nil
+			}
+		}
+	}
+	if im, ok := d.Impl.(*syntax.ImplItem); ok && im.Generics != nil {
+		for _, gp := range im.Generics.Params {
+			if gp.Kind == syntax.TypeParam {
+				gen[gp.Name.Name] = nil
+			}
+		}
+	}
+	t := c.conv(d.Owner, fn.Sig.Ret, gen, self)
+	if self != nil && self.Kind == Named && self.Path == d.SelfType {
+		c.rets[d] = t
+	}
+	return t
+}
+
+// depReturn asks the dependencies what a function of theirs returns.
+func (c *Checker) depReturn(path string) *Type {
+	if c.deps == nil || path == "" || isStd(path) || c.local(path) {
+		return nil
+	}
+	if r := c.deps.ReturnType(path); r != "" {
+		return named(r)
+	}
+	return nil
+}
+
+// DepAnalyzed reports whether path names an item of a dependency that
+// was analysed (its methods are then linked, not matched by name).
+func (c *Checker) DepAnalyzed(path string) bool { return c.depAnalyzed(path) }
+
+// depAnalyzed reports whether the dependency holding path was analysed.
+func (c *Checker) depAnalyzed(path string) bool {
+	return c.deps != nil && !isStd(path) && !c.local(path) && c.deps.Analyzed(path)
+}
+
+// fieldType is the type of a named (or numbered) field of a struct of
+// the crate whose type is owner.
+func (c *Checker) fieldType(owner *Type, field string) *Type {
+	if owner == nil {
+		return nil
+	}
+	if owner.Kind == Tuple {
+		if i, ok := tupleIndex(field); ok {
+			return owner.Arg(i)
+		}
+		return nil
+	}
+	if owner.Kind != Named {
+		return nil
+	}
+	d := c.r.Types[owner.Path]
+	if d == nil {
+		return nil
+	}
+	var fields []*syntax.Field
+	var g *syntax.Generics
+	switch it := d.Item.(type) {
+	case *syntax.StructItem:
+		fields, g = it.Fields, it.Generics
+	case *syntax.UnionItem:
+		fields, g = it.Fields, it.Generics
+	default:
+		return nil
+	}
+	gen := c.argGenerics(g, owner)
+	if i, ok := tupleIndex(field); ok {
+		if i < len(fields) {
+			return c.conv(d.Owner, fields[i].Type, gen, owner)
+		}
+		return nil
+	}
+	for _, fl := range fields {
+		if fl.Name.Name == field {
+			return c.conv(d.Owner, fl.Type, gen, owner)
+		}
+	}
+	return nil
+}
+
+// argGenerics maps the type parameters of an item to the arguments of
+// t (nil where none is given).
+func (c *Checker) argGenerics(g *syntax.Generics, t *Type) generics {
+	gen := generics{}
+	if g == nil {
+		return gen
+	}
+	i := 0
+	for _, gp := range g.Params {
+		if gp.Kind == syntax.TypeParam {
+			gen[gp.Name.Name] = t.Arg(i)
+			i++
+		}
+	}
+	return gen
+}
+
+func tupleIndex(s string) (int, bool) {
+	if s == "" || len(s) > 3 {
+		return 0, false
+	}
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}
