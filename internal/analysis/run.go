@@ -90,7 +90,7 @@ func Analyze(ctx context.Context, c *load.Crate, m *model.Model, opt Options) (*
 			ownLib = program.OwnLibrary(prog, name, macros)
 		}
 		buildTime := t.Kind == manifest.KindBuildScript || t.Kind == manifest.KindProcMacro
-		results, diags, err := analyzer.Run(ctx, prog, m, buildTime, types, analyzers)
+		results, diags, err := analyzer.Run(ctx, prog, analyzer.Config{Model: m, BuildTime: buildTime, Types: types, CallSites: opt.CallSites}, analyzers)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +220,7 @@ func funcFact(c *load.Crate, fn *effects.Func) FuncFact {
 // their positions and resolutions.
 func callSites(c *load.Crate, fn *effects.Func) []CallSite {
 	var out []CallSite
-	for _, cl := range fn.Calls {
+	for _, cl := range append(fn.Calls, fn.StdCalls...) {
 		out = append(out, CallSite{Caller: fn.Path, Callee: cl.Callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(cl.Pos)), Resolution: cl.Res, Method: cl.Method})
 	}
 	for _, e := range fn.Effects {

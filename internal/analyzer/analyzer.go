@@ -40,9 +40,20 @@ type Pass struct {
 	BuildTime bool
 	// Types answers questions about dependencies' items (nil when
 	// dependencies are not available).
-	Types    Types
-	ResultOf map[*Analyzer]any
-	report   func(diag.Diagnostic)
+	Types Types
+	// CallSites asks analyzers that resolve calls to keep every call
+	// site they resolved, std's included (warden debug calls).
+	CallSites bool
+	ResultOf  map[*Analyzer]any
+	report    func(diag.Diagnostic)
+}
+
+// Config is what every pass of one Run shares.
+type Config struct {
+	Model     *model.Model
+	BuildTime bool
+	Types     Types
+	CallSites bool
 }
 
 // Types knows the signatures of dependencies' functions.
@@ -93,7 +104,7 @@ func RelFile(dir, name string) string {
 // Run runs analyzers, and those they require, in dependency order, each
 // once, on one program. It returns every result and the diagnostics in
 // report order.
-func Run(ctx context.Context, prog *program.Program, m *model.Model, buildTime bool, types Types, analyzers []*Analyzer) (map[*Analyzer]any, []diag.Diagnostic, error) {
+func Run(ctx context.Context, prog *program.Program, cfg Config, analyzers []*Analyzer) (map[*Analyzer]any, []diag.Diagnostic, error) {
 	results := map[*Analyzer]any{}
 	var diags []diag.Diagnostic
 	state := map[*Analyzer]int{} // 1 running, 2 done
@@ -114,7 +125,7 @@ func Run(ctx context.Context, prog *program.Program, m *model.Model, buildTime b
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		pass := &Pass{Analyzer: a, Prog: prog, Model: m, BuildTime: buildTime, Types: types, ResultOf: results,
+		pass := &Pass{Analyzer: a, Prog: prog, Model: cfg.Model, BuildTime: cfg.BuildTime, Types: cfg.Types, CallSites: cfg.CallSites, ResultOf: results,
 			report: func(d diag.Diagnostic) { diags = append(diags, d) }}
 		res, err := a.Run(pass)
 		if err != nil {

@@ -96,6 +96,9 @@ type Func struct {
 	Ret     string
 	Effects []Found
 	Calls   []Call
+	// StdCalls are the calls of std functions that are no effect, kept
+	// only when the pass asks for call sites.
+	StdCalls []Call
 }
 
 // finder holds the state of one run.
@@ -435,6 +438,7 @@ func (w *walker) external(path string, pos syntax.Pos, res diag.Resolution) {
 	}
 	switch first := path[:i]; first {
 	case "std", "core", "alloc":
+		w.stdCall(path, pos, res)
 		return
 	case w.f.p.Name:
 		// A binary named like its package's library: a path under that
@@ -451,6 +455,15 @@ func (w *walker) external(path string, pos syntax.Pos, res diag.Resolution) {
 		}
 	}
 	w.call(Call{Callee: path, Pos: pos, External: true, Res: res, Indirect: res == diag.ResolvedTrait})
+}
+
+// stdCall records a call of std that is no effect, when call sites are
+// asked for.
+func (w *walker) stdCall(path string, pos syntax.Pos, res diag.Resolution) {
+	if !w.f.pass.CallSites {
+		return
+	}
+	w.fn.StdCalls = append(w.fn.StdCalls, Call{Callee: model.Canonical(path), Pos: w.c.Pos(pos), Res: res, Method: w.inMethod, Via: w.c.Via()})
 }
 
 // isDependency reports whether a crate name is one of the target's
@@ -538,10 +551,12 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 				return
 			}
 		}
-		if strings.HasPrefix(tg.Path, "std::") {
+		if isStdPath(tg.Path) {
 			// An authority only through an extension trait in scope
 			// (CommandExt::exec on a Command).
-			w.extensionMethod(name, pos)
+			if !w.extensionMethod(name, pos) {
+				w.stdCall(tg.Path, pos, tg.Res)
+			}
 			return
 		}
 		w.external(tg.Path, pos, tg.Res)
@@ -568,6 +583,13 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 	if locals := w.f.p.R.MethodsByName[name]; len(locals) == 1 && !w.f.chk.Table().Common(name) {
 		w.call(Call{Callee: locals[0].Path, Pos: pos, Res: diag.ByName, Indirect: true})
 	}
+}
+
+// isStdPath reports whether a method path belongs to std: a std type's
+// or trait's, or a primitive's (str::trim, [T]::iter).
+func isStdPath(path string) bool {
+	i := strings.Index(path, "::")
+	return strings.HasPrefix(path, "std::") || i > 0 && !strings.Contains(path[:i], "_") && infer.IsPrimitive(path[:i])
 }
 
 // typeMethod is Type::name for a named receiver type ("" otherwise).
@@ -628,7 +650,7 @@ func (w *walker) forLoop(n *syntax.ForExpr) {
 // extensionMethod reports a modelled method of an extension trait
 // (Type::Trait::name in the model, the trait's name ending in Ext) when
 // the trait is in scope: rustc calls a trait's method only then.
-func (w *walker) extensionMethod(name string, pos syntax.Pos) {
+func (w *walker) extensionMethod(name string, pos syntax.Pos) bool {
 	for _, rl := range w.f.model.MethodCandidates(name) {
 		i := strings.LastIndex(rl.Pattern, "::")
 		if i < 0 || rl.Match != model.MatchPath {
@@ -642,9 +664,10 @@ func (w *walker) extensionMethod(name string, pos syntax.Pos) {
 		p := &syntax.Path{Segments: []*syntax.PathSegment{{Name: syntax.Ident{Name: short}}}}
 		if model.Canonical(w.f.p.R.ResolvePath(w.scope(), p, resolve.TypeNS).Path) == model.Canonical(trait) {
 			w.modelled(rl.Pattern, pos, diag.ResolvedType, "")
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // localType reports whether a canonical path names a type of this crate.

@@ -345,3 +345,7 @@ func tupleIndex(s string) (int, bool) {
 	}
 	return n, true
 }
+
+// IsPrimitive reports whether name is a primitive type (u8, str, ...)
+// or the table's key for slices and tuples ([T], (tuple)).
+func IsPrimitive(name string) bool { return primitive[name] || name == "[T]" || name == "(tuple)" }

@@ -25,7 +25,7 @@ func check(t testing.TB, c *load.Crate, tg *load.Target) ([]diag.Diagnostic, *Ad
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, all, err := analyzer.Run(context.Background(), p, m, false, nil, []*analyzer.Analyzer{Analyzer})
+	res, all, err := analyzer.Run(context.Background(), p, analyzer.Config{Model: m}, []*analyzer.Analyzer{Analyzer})
 	if err != nil {
 		t.Fatal(err)
 	}
