@@ -67,6 +67,10 @@ type Types interface {
 	// segment names was analysed: calls into it are then linked to its
 	// own functions, and need no guess by method name.
 	Analyzed(path string) bool
+	// Reexport returns what a dependency's path names when the
+	// dependency re-exports another crate's item there
+	// (pin_project_lite::__private::Pin is core::pin::Pin), or "".
+	Reexport(path string) string
 }
 
 // Report records a diagnostic. Diagnostics of code that runs at build

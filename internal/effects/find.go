@@ -546,7 +546,10 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 		// The model names the method on the type the receiver has or
 		// on the one it derefs to (PathBuf::exists is Path::exists).
 		for _, p := range []string{tg.Path, typeMethod(tg.Recv, name)} {
-			if rule := w.f.model.Lookup(p); p != "" && rule != nil && rule.Match == model.MatchPath {
+			// A name rule (get_unchecked, from_raw_fd) is about std's
+			// methods of that name; a crate's own method of the name is
+			// its own function.
+			if rule := w.f.model.Lookup(p); p != "" && rule != nil && (rule.Match == model.MatchPath || rule.Match == model.MatchName && isStdPath(p)) {
 				w.modelled(p, pos, tg.Res, "")
 				return
 			}

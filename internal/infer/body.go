@@ -668,12 +668,32 @@ func (b *Body) Call(p *syntax.Path) Target {
 			self = named(path[:i])
 		}
 		tg.Ret = b.c.table.subst(ret, self, nil, nil)
+	} else if ret, self := b.stdAssoc(path); ret != nil {
+		// PathBuf::from(..): From::from, which PathBuf implements.
+		tg.Ret = b.c.table.subst(ret, self, nil, nil)
 	} else if t := c.depReturn(res.Path); t != nil {
 		tg.Ret = t
 	} else {
 		tg.Ret = constructorType(path, c.table)
 	}
 	return tg
+}
+
+// stdAssoc finds Type::f, for a std type, among the functions of the
+// std traits the type implements (the table lists From::from once, under
+// the trait). It returns f's return type and the type.
+func (b *Body) stdAssoc(path string) (*Type, *Type) {
+	i := strings.LastIndex(path, "::")
+	if i < 0 || !isStd(path[:i]) {
+		return nil, nil
+	}
+	typ, fn := path[:i], path[i+2:]
+	for _, tr := range b.c.table.Traits(typ) {
+		if ret, ok := b.c.table.Returns(tr + "::" + fn); ok {
+			return ret, named(typ)
+		}
+	}
+	return nil, nil
 }
 
 // constructorType is the type Type::new returns when no signature is
@@ -705,58 +725,71 @@ func (b *Body) Method(m *syntax.MethodCallExpr) Target {
 // (inherent or trait impl) methods, then what it derefs to; on a
 // generic or dyn receiver, the method of a bound trait.
 func (b *Body) lookup(recv *Type, name string) Target {
+	tg, firstStd := b.lookupDeref(recv, name)
+	if tg.Kind == NoTarget && firstStd != nil {
+		// Not found through autoderef: a method of the first std type
+		// on the way that the table does not list (Pin's
+		// get_unchecked_mut on a Pin<&mut Self>).
+		return Target{Kind: External, Path: firstStd.Path + "::" + name, Res: diag.ResolvedType, On: firstStd}
+	}
+	return tg
+}
+
+// lookupDeref is lookup's autoderef loop; it also returns the first std
+// type met.
+func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) {
 	c := b.c
 	t := recv
 	for depth := 0; t != nil && depth < 6; depth++ {
 		switch t.Kind {
 		case Param, Dyn:
-			return b.traitTarget(t, name)
+			return b.traitTarget(t, name), firstStd
 		case Ptr:
-			return Target{Kind: External, Path: "std::ptr::" + ptrName(t) + "::" + name, Res: diag.ResolvedType, On: t}
+			return Target{Kind: External, Path: "std::ptr::" + ptrName(t) + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 		case Slice, Tuple:
 			key := "[T]"
 			if t.Kind == Tuple {
 				key = "(tuple)"
 			}
 			if _, ok := c.table.Returns(key + "::" + name); ok {
-				return Target{Kind: External, Path: key + "::" + name, Res: diag.ResolvedType, On: t}
+				return Target{Kind: External, Path: key + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 			}
 			for _, tr := range c.table.Traits(key) {
 				if _, ok := c.table.Returns(tr + "::" + name); ok {
-					return Target{Kind: External, Path: tr + "::" + name, Res: diag.ResolvedType, On: t}
+					return Target{Kind: External, Path: tr + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 				}
 			}
-			if t.Kind == Slice {
-				if _, ok := c.table.Returns("std::iter::Iterator::" + name); ok {
-					// Slices are IntoIterator only; a slice's iter() is
-					// listed above.
-					return Target{}
-				}
+			if firstStd == nil {
+				// A slice or tuple method the table does not list.
+				return Target{Kind: External, Path: key + "::" + name, Res: diag.ResolvedType, On: t}, nil
 			}
-			return Target{}
+			return Target{}, firstStd
 		case Named:
 		default:
-			return Target{}
+			return Target{}, firstStd
 		}
 		path := t.Path
 		if c.local(path) {
 			if d := c.r.Methods[path][name]; d != nil {
 				if d.Trait == "" && isTraitDecl(d) {
-					return b.traitTarget(&Type{Kind: Param, Bounds: []string{path}}, name)
+					return b.traitTarget(&Type{Kind: Param, Bounds: []string{path}}, name), firstStd
 				}
-				return Target{Kind: LocalFn, Path: d.Path, Def: d, Res: diag.ResolvedType, On: t}
+				return Target{Kind: LocalFn, Path: d.Path, Def: d, Res: diag.ResolvedType, On: t}, firstStd
 			}
 			// A method from a derive, a std trait or a Deref impl of
 			// the crate's type: nothing the model names.
-			return Target{}
+			return Target{}, firstStd
 		}
 		if isStd(path) {
+			if firstStd == nil {
+				firstStd = t
+			}
 			if _, ok := c.table.Returns(path + "::" + name); ok {
-				return Target{Kind: External, Path: path + "::" + name, Res: diag.ResolvedType, On: t}
+				return Target{Kind: External, Path: path + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 			}
 			for _, tr := range c.table.Traits(path) {
 				if _, ok := c.table.Returns(tr + "::" + name); ok {
-					return Target{Kind: External, Path: tr + "::" + name, Res: diag.ResolvedType, On: t}
+					return Target{Kind: External, Path: tr + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 				}
 			}
 			if d := c.table.Deref(t); d != nil {
@@ -765,17 +798,17 @@ func (b *Body) lookup(recv *Type, name string) Target {
 			}
 			if it := c.table.Item(t); it != nil {
 				if _, ok := c.table.Returns("std::iter::Iterator::" + name); ok {
-					return Target{Kind: External, Path: "std::iter::Iterator::" + name, Res: diag.ResolvedType, On: t}
+					return Target{Kind: External, Path: "std::iter::Iterator::" + name, Res: diag.ResolvedType, On: t}, firstStd
 				}
 			}
-			// A std method the table does not list: named on the type
-			// (the model may know it).
-			return Target{Kind: External, Path: recv.Path + "::" + name, Res: diag.ResolvedType, On: recv}
+			// A std method the table does not list: named on the first
+			// std type (the model may know it).
+			return Target{}, firstStd
 		}
 		// A dependency's type.
-		return Target{Kind: External, Path: path + "::" + name, Res: diag.ResolvedType, On: t}
+		return Target{Kind: External, Path: path + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 	}
-	return Target{}
+	return Target{}, firstStd
 }
 
 func ptrName(t *Type) string {

@@ -17,6 +17,9 @@ type Deps interface {
 	// Analyzed reports whether the crate a path's first segment names
 	// was analysed.
 	Analyzed(path string) bool
+	// Reexport returns the item of another crate a dependency's path
+	// re-exports, or "".
+	Reexport(path string) string
 }
 
 // Checker infers types in one program. It is not safe for concurrent
@@ -161,6 +164,13 @@ func (c *Checker) convDepth(s *resolve.Scope, t syntax.Type, gen generics, self 
 				return named(p.Segments[0].Name.Name)
 			}
 			return nil
+		}
+		if c.deps != nil && !isStd(path) && !c.local(path) {
+			// A dependency's re-export of a std type
+			// ($crate::__private::Pin in pin-project-lite's expansions).
+			if target := c.deps.Reexport(path); isStd(target) && strings.Contains(target, "::") {
+				path = target
+			}
 		}
 		return c.table.normalize(named(canonicalStd(path), args...))
 	}

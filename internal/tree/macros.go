@@ -256,6 +256,26 @@ func (v *depView) Analyzed(path string) bool {
 	return st != nil && st.data != nil
 }
 
+// Reexport returns what a dependency's path re-exports from another
+// crate, as that crate names it (pin_project_lite::__private::Pin is
+// core::pin::Pin), or "".
+func (v *depView) Reexport(path string) string {
+	i := strings.Index(path, "::")
+	if i < 0 {
+		return ""
+	}
+	target := v.Alias(path[:i], path[i+2:])
+	if target == "" {
+		return ""
+	}
+	if st := v.find(v.from, path[:i]); st != nil {
+		if lib := st.libUnit(); lib != nil && strings.HasPrefix(target, lib.Crate+"::") {
+			return "" // an item of the dependency itself
+		}
+	}
+	return target
+}
+
 // Alias returns what path (relative to the dependency crate names)
 // re-exports, as that dependency names it: its public re-exports,
 // including of other crates' items.
