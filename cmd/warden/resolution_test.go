@@ -70,10 +70,15 @@ func TestResolutionRealCrates(t *testing.T) {
 	})
 	t.Run("sd-notify", func(t *testing.T) {
 		s := scan(t, "sd-notify-0.4.1")
+		found := false
 		for _, e := range s.Effects {
-			if e.Capability == "fs" {
-				t.Errorf("fs effect %s at %s:%d", e.Callee, e.File, e.Line)
+			if e.File == "src/lib.rs" && e.Line == 96 {
+				t.Errorf("effect %s on lib.rs:96 (Metadata::is_dir)", e.Callee)
 			}
+			found = found || e.Callee == "std::fs::symlink_metadata" && e.Line == 95
+		}
+		if !found {
+			t.Error("std::fs::symlink_metadata at lib.rs:95 not found")
 		}
 	})
 	// home_dir.join(..) on the parameter home_dir is PathBuf::join, not a
