@@ -45,11 +45,58 @@ fi
 # `core::slice::iter`, becomes PRIMITIVE::method, the primitive named as in
 # std's docs: `slice::iter`, `array::map`, `str::len`, `pointer::add`,
 # `u32::wrapping_add`.
+#
+# mir-calls.sh skips const and static bodies; the calls in their
+# initializers (`static IS_TEST: Lazy<..> = Lazy::new(..)`) are calls
+# written in the crate all the same, so their headers are made fn headers
+# first (`fn ureq::is_test::IS_TEST() -> T {`; associated consts of an
+# `<impl at ..>` stay skipped).
 prims() {
-  perl -pe 's{\b(?:core|std|alloc)::[\w:]*?::<impl ((?:[^<>]|<[^<>]*>)*)>::}{
+  perl -pe 's/^(?:const|static(?: mut)?) ((?:(?!<impl at)\S)+): (.*) = \{$/fn $1() -> $2 {/;
+    s{\b(?:core|std|alloc)::[\w:]*?::<impl ((?:[^<>]|<[^<>]*>)*)>::}{
     my $t = $1;
     ($t =~ /^\[.*;.*\]$/ ? "array" : $t =~ /^\[/ ? "slice" : $t =~ /^\*(const|mut) / ? "pointer" : $t) . "::"
   }ge'
+}
+
+# mir-calls.sh prefixes CRATE:: to every path whose first segment starts
+# some body's name; a crate's impl of its trait for a foreign type
+# (notify: `impl EventHandler for crossbeam_channel::Sender<..>`, for
+# `std::sync::mpsc::Sender<..>`) makes `crossbeam_channel` and `std` such
+# segments, and a module named like a dependency (notify's `mod inotify`
+# and the inotify crate) is ambiguous. unprefix CRATE DIR LOCK takes the
+# prefix off again before X:: when X is std/core/alloc or a package of the
+# lock file, unless X is a module of the crate (a `mod X` in its sources)
+# and the item after it (`CRATE::X::Item`) names a body of the crate.
+unprefix() {
+  python3 -c '
+import re, sys, os
+crate, src, lock = sys.argv[1:4]
+deps = {"std", "core", "alloc"}
+for m in re.finditer(r"^name = \"([^\"]+)\"", open(lock).read(), re.M):
+    deps.add(m.group(1).replace("-", "_"))
+mods = set()
+for dp, _, fs in os.walk(src):
+    for f in fs:
+        if f.endswith(".rs"):
+            for m in re.finditer(r"\bmod\s+(\w+)", open(os.path.join(dp, f), errors="replace").read()):
+                mods.add(m.group(1))
+lines = [l.rstrip("\n").split("\t") for l in sys.stdin]
+tok = re.compile(r"\b%s::(\w+)::(\w+)" % re.escape(crate))
+def fix(text, callers):
+    def rep(m):
+        x, item = m.group(1), m.group(2)
+        if x not in deps:
+            return m.group(0)
+        if x in mods and re.search(r"\b%s::%s::%s\b(?!::\w+::)" % (crate, x, item), callers):
+            return m.group(0)
+        return x + "::" + item
+    return tok.sub(rep, text)
+callers = "\n".join(l[0] for l in lines)
+fixed_callers = fix(callers, callers)
+for l in lines:
+    print("\t".join([fix(l[0], callers), fix(l[1], fixed_callers)] + l[2:]))
+' "$@"
 }
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
@@ -85,6 +132,7 @@ TOML
     echo "$nv: build failed:" >&2; tail -20 "$w/err" >&2; fail=1; continue
   fi
   prims < "$w/mir" | "$S" --root "$reg/$nv" "${name//-/_}" |
+    unprefix "${name//-/_}" "$reg/$nv" "$w/Cargo.lock" |
     awk -F'\t' '$3 !~ /^[\/$]/ && $2 !~ / as (for |std::boxed::Box)/ && $2 !~ /^(move|copy|no_retag|const) / &&
       $2 !~ /^(move|copy|&|&mut|discriminant)$/' |
     LC_ALL=C sort -u > "$out/$nv.mir.tsv"
