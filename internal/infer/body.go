@@ -599,6 +599,15 @@ func (b *Body) callType(e *syntax.CallExpr) *Type {
 		return nil
 	}
 	tg := b.Call(pe.Path)
+	if tg.Kind == External && tg.Ret == nil && len(e.Args) == 1 {
+		// Some(x), Ok(x), Err(e): the enum, with the payload's type.
+		if enum, arg, ok := b.c.table.VariantOf(tg.Path); ok {
+			t := named(enum)
+			t.Args = make([]*Type, arg+1)
+			t.Args[arg] = b.TypeOf(e.Args[0])
+			return t
+		}
+	}
 	return tg.Ret
 }
 

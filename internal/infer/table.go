@@ -202,6 +202,18 @@ func (t *Table) Variant(path string, recv *Type) (*Type, bool) {
 	return t.subst(v, recv, nil, nil), true
 }
 
+// VariantOf says which generic argument of its enum a std tuple
+// variant's payload is (Some and Ok: 0, Err: 1), for the type of a
+// variant constructed (Some(x) is an Option of x's type).
+func (t *Table) VariantOf(path string) (enum string, arg int, ok bool) {
+	v, found := t.variant[path]
+	i := strings.LastIndex(path, "::")
+	if !found || i < 0 || v.Kind != Named || len(v.Path) != 2 || v.Path[0] != '$' {
+		return "", 0, false
+	}
+	return path[:i], int(v.Path[1] - '0'), true
+}
+
 // subst replaces the placeholders of a table type: Self (the receiver
 // type), $0, $1 (the receiver's generic arguments), item (what the
 // receiver yields), item$0 (what its first generic argument yields) and
