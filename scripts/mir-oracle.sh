@@ -25,8 +25,8 @@
 #
 # Crates: which-4.2.5 dirs-sys-0.3.7 walkdir-2.3.2 same-file-1.0.6
 # tempfile-3.3.0 hostname-0.3.1 ctrlc-3.2.3 notify-5.0.0 ureq-2.6.2
-# memchr-2.5.0: all build offline with nightly 2026-05 (cargo 1.97.0-nightly).
-# Not used: fd-lock and sd-notify (not installed in the registry).
+# memchr-2.5.0 sd-notify-0.4.1: all build offline with nightly 2026-05 (cargo 1.97.0-nightly).
+# Not used: fd-lock (not installed in the registry).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 S="$here/scripts/mir-calls.sh"
@@ -54,8 +54,9 @@ fi
 prims() {
   perl -pe 's/^(?:const|static(?: mut)?) ((?:(?!<impl at)\S)+): (.*) = \{$/fn $1() -> $2 {/;
     s{\b(?:core|std|alloc)::[\w:]*?::<impl ((?:[^<>]|<[^<>]*>)*)>::}{
-    my $t = $1;
-    ($t =~ /^\[.*;.*\]$/ ? "array" : $t =~ /^\[/ ? "slice" : $t =~ /^\*(const|mut) / ? "pointer" : $t) . "::"
+    my ($all, $t) = ($&, $1);
+    $t =~ /^\[.*;.*\]$/ ? "array::" : $t =~ /^\[/ ? "slice::" : $t =~ /^\*(const|mut) / ? "pointer::" :
+      $t =~ /^(str|char|bool|[iu](8|16|32|64|128|size)|f(16|32|64|128))$/ ? "${t}::" : $all
   }ge'
 }
 
