@@ -18,7 +18,7 @@ const callsUsage = `Usage: warden debug calls [flags] [PATH]
 Prints every call of the crate in PATH (default ".") that Warden
 resolved, one per line, sorted, as tab-separated fields:
 
-  caller  callee  file:line  resolution  method|call
+  caller  callee  file:line  resolution  method|call|value
 
   caller      the calling function's path (closures count as the function
               that creates them)
@@ -28,10 +28,13 @@ resolved, one per line, sorted, as tab-separated fields:
               call written by a macro, the invocation)
   resolution  path (a path resolved by scope), type (a method found from
               its receiver's inferred type), trait (a method of a trait on
-              a generic or dyn receiver, one line per impl of the crate)
+              a generic or dyn receiver, named Trait::method as rustc
+              names it; Warden links it to every impl of the crate)
               or name (receiver type unknown, matched by its name only)
-  method|call whether the call site is a method call x.m() or a path
-              call f()
+  method|call|value
+              whether the call site is a method call x.m(), a path call
+              f(), or a function used as a value (a pointer: .map(f));
+              constructors (Some(x), Either::Left(x)) are not listed
 
 Calls Warden could not resolve are not listed. It is the interface the
 comparison with the compiler's MIR uses (scripts/mir-oracle.sh).
@@ -82,7 +85,10 @@ func callLines(res *analysis.Result) []string {
 	var lines []string
 	for _, cs := range res.CallSites {
 		kind := "call"
-		if cs.Method {
+		switch {
+		case cs.Value:
+			kind = "value"
+		case cs.Method:
 			kind = "method"
 		}
 		lines = append(lines, strings.Join([]string{

@@ -39,8 +39,9 @@ type CallSite struct {
 	Caller, Callee string
 	Pos            diag.Position
 	Resolution     diag.Resolution
-	// Method marks a method call (x.m()), as opposed to a path call.
-	Method bool
+	// Method marks a method call (x.m()), as opposed to a path call;
+	// Value a function used as a value (a pointer), not called there.
+	Method, Value bool
 }
 
 // Of returns the diagnostics of one category.

@@ -221,11 +221,15 @@ func funcFact(c *load.Crate, fn *effects.Func) FuncFact {
 func callSites(c *load.Crate, fn *effects.Func) []CallSite {
 	var out []CallSite
 	for _, cl := range append(fn.Calls, fn.StdCalls...) {
-		out = append(out, CallSite{Caller: fn.Path, Callee: cl.Callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(cl.Pos)), Resolution: cl.Res, Method: cl.Method})
+		callee := cl.Callee
+		if cl.Trait != "" {
+			callee = cl.Trait // the trait method rustc resolves to, once
+		}
+		out = append(out, CallSite{Caller: fn.Path, Callee: callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(cl.Pos)), Resolution: cl.Res, Method: cl.Method, Value: cl.Value})
 	}
 	for _, e := range fn.Effects {
-		if e.Site {
-			out = append(out, CallSite{Caller: fn.Path, Callee: e.Callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(e.Pos)), Resolution: e.Res, Method: e.Method})
+		if e.Site || e.Kind == "fn_pointer" {
+			out = append(out, CallSite{Caller: fn.Path, Callee: e.Callee, Pos: analyzer.Position(c.Dir, c.Fset.Position(e.Pos)), Resolution: e.Res, Method: e.Method, Value: e.Kind == "fn_pointer"})
 		}
 	}
 	return out

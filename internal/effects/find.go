@@ -75,6 +75,10 @@ type Call struct {
 	Indirect bool
 	Via      string
 	Method   bool // a method call (x.m()), not a path call
+	Value    bool // a function used as a value (a pointer), not called here
+	// Trait is, for a call linked to an impl by class-hierarchy
+	// analysis, the trait method called (Trait::m, as rustc names it).
+	Trait string
 	// External marks a call into a dependency (tokio::net::TcpStream::
 	// connect): whole-tree analysis links it to that crate's function.
 	External bool
@@ -91,7 +95,8 @@ type Func struct {
 	// callable functions.
 	Pseudo bool
 	Pos    syntax.Pos
-	// Ret is the canonical path of the type the function returns, if
+	// Ret is the type the function returns, in internal/infer's syntax
+	// (std::result::Result<mio::net::TcpStream,std::io::Error>), if
 	// it names one.
 	Ret     string
 	Effects []Found
@@ -246,11 +251,10 @@ func (f *finder) item(d *program.Item) {
 // retType is the canonical path of the type a function returns (Self
 // is the impl's type).
 func (f *finder) retType(pf *program.Func) string {
-	ret := pf.Item.Sig.Ret
-	if pt, ok := ret.(*syntax.PathType); ok && len(pt.Path.Segments) == 1 && pt.Path.Segments[0].Name.Name == "Self" && pf.SelfType != "" {
-		return pf.SelfType
+	if t := f.chk.FuncReturn(pf); t != nil {
+		return t.String()
 	}
-	return f.p.R.TypePath(pf.Scope, ret)
+	return ""
 }
 
 // cursorAt returns a cursor positioned at an item (for origins).
@@ -412,6 +416,12 @@ func quote(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") 
 
 // callPath handles a call whose callee is a path.
 func (w *walker) callPath(p *syntax.Path, pos syntax.Pos) {
+	if w.b != nil {
+		if tg := w.b.Call(p); tg.Kind == infer.TraitMethod {
+			w.traitCall(tg, pos)
+			return
+		}
+	}
 	res := w.f.p.R.ResolvePath(w.scope(), p, resolve.ValueNS)
 	if res.Def != nil {
 		switch res.Def.Kind {
@@ -454,16 +464,27 @@ func (w *walker) external(path string, pos syntax.Pos, res diag.Resolution) {
 			return
 		}
 	}
+	if constructor(path) {
+		return
+	}
 	w.call(Call{Callee: path, Pos: pos, External: true, Res: res, Indirect: res == diag.ResolvedTrait})
 }
 
 // stdCall records a call of std that is no effect, when call sites are
 // asked for.
 func (w *walker) stdCall(path string, pos syntax.Pos, res diag.Resolution) {
-	if !w.f.pass.CallSites {
+	if !w.f.pass.CallSites || constructor(path) {
 		return
 	}
 	w.fn.StdCalls = append(w.fn.StdCalls, Call{Callee: model.Canonical(path), Pos: w.c.Pos(pos), Res: res, Method: w.inMethod, Via: w.c.Via()})
+}
+
+// constructor reports whether a path's last segment is capitalised: a
+// tuple struct or variant constructor (Some, Either::Left), which is no
+// function call.
+func constructor(path string) bool {
+	last := path[strings.LastIndex(path, "::")+2:]
+	return last != "" && last[0] >= 'A' && last[0] <= 'Z'
 }
 
 // isDependency reports whether a crate name is one of the target's
@@ -503,14 +524,14 @@ func (w *walker) pathUse(pe *syntax.PathExpr) {
 	if res.Def != nil {
 		switch res.Def.Kind {
 		case resolve.DefFn:
-			w.call(Call{Callee: res.Def.Path, Pos: pe.Pos(), Indirect: true})
+			w.call(Call{Callee: res.Def.Path, Pos: pe.Pos(), Indirect: true, Value: true})
 		case resolve.DefStaticMut:
 			w.effect(Found{Callee: res.Def.Path, Cap: model.Unsafe, Kind: "static_mut", Pos: pe.Pos()})
-			w.call(Call{Callee: res.Def.Path, Pos: pe.Pos(), Indirect: true})
+			w.call(Call{Callee: res.Def.Path, Pos: pe.Pos(), Indirect: true, Value: true})
 		case resolve.DefStatic, resolve.DefConst:
 			// Reading a static runs (or ran) its initializer: lazy_static!
 			// initializers are where such effects hide.
-			w.call(Call{Callee: res.Def.Path, Pos: pe.Pos(), Indirect: true})
+			w.call(Call{Callee: res.Def.Path, Pos: pe.Pos(), Indirect: true, Value: true})
 		case resolve.DefForeignStatic:
 			w.effect(Found{Callee: res.Def.Path, Cap: model.FFI, Kind: "extern_static_use", Pos: pe.Pos()})
 		case resolve.DefForeignFn:
@@ -611,7 +632,10 @@ func typeMethod(t *infer.Type, name string) string {
 func (w *walker) traitCall(tg infer.Target, pos syntax.Pos) {
 	if tg.Def != nil {
 		for _, d := range tg.Impls {
-			w.call(Call{Callee: d.Path, Pos: pos, Res: diag.ResolvedTrait, Indirect: true})
+			w.call(Call{Callee: d.Path, Pos: pos, Res: diag.ResolvedTrait, Indirect: true, Trait: tg.Path})
+		}
+		if len(tg.Impls) == 0 {
+			w.stdCall(tg.Path, pos, diag.ResolvedTrait) // a site with no impl to link
 		}
 		return
 	}

@@ -356,8 +356,10 @@ func (b *Body) defFields(d *resolve.Def, t *Type, field string) []*Type {
 		// scope of the variants, which resolves nothing else.
 		owner = d.Owner.ModScope
 		for _, v := range it.Variants {
-			if v.Name.Name == d.Name {
+			// A variant declared once per platform: the first compiled in.
+			if v.Name.Name == d.Name && !b.c.p.Dead(v) {
 				fields, g = v.Fields, it.Generics
+				break
 			}
 		}
 	default:
@@ -501,7 +503,13 @@ func (b *Body) typeOf(x syntax.Expr) *Type {
 		t := b.TypeOf(e.X)
 		for i := 0; t != nil && i < 3; i++ {
 			if t.Kind == Slice {
+				if _, isRange := e.Index.(*syntax.RangeExpr); isRange {
+					return t // x[a..b] is a slice too
+				}
 				return t.Arg(0)
+			}
+			if t.Kind == Named && t.Path == "str" {
+				return t
 			}
 			t = b.c.table.Deref(t)
 		}
@@ -645,8 +653,27 @@ type Target struct {
 // tuple struct or variant constructor, or a std or dependency path.
 func (b *Body) Call(p *syntax.Path) Target {
 	c := b.c
+	if p.QSelf == nil && !p.Global && len(p.Segments) == 2 {
+		// T::f(..) on a type parameter (or Self in a trait's default
+		// method): the trait method, linked to every impl.
+		first := p.Segments[0].Name.Name
+		var t *Type
+		if g, ok := b.gen[first]; ok {
+			t = g
+		} else if first == "Self" && b.self != nil && b.self.Kind == Param {
+			t = b.self
+		}
+		if t != nil && t.Kind == Param {
+			return b.traitTarget(t, p.Segments[1].Name.Name)
+		}
+	}
 	res := c.r.ResolvePath(b.scope(), p, resolve.ValueNS)
 	if d := res.Def; d != nil {
+		if d.Kind == resolve.DefFn && d.Trait == "" && isTraitDecl(d) && d.SelfType != "" {
+			// <T as Trait>::f, Trait::f(x): the trait's method, which
+			// any impl may provide.
+			return b.traitTarget(&Type{Kind: Param, Bounds: []string{d.SelfType}}, d.Name)
+		}
 		tg := Target{Kind: LocalFn, Path: d.Path, Def: d, Res: diag.ResolvedPath}
 		switch d.Kind {
 		case resolve.DefFn:
@@ -670,6 +697,13 @@ func (b *Body) Call(p *syntax.Path) Target {
 		return Target{}
 	}
 	path := canonicalStd(res.Path)
+	if i := strings.LastIndex(path, "::"); i > 0 {
+		// RawFd::try_from is i32's: a std type alias's functions are the
+		// aliased type's.
+		if a, ok := c.table.aliases[path[:i]]; ok && a.Kind == Named && len(a.Args) == 0 {
+			path = a.Path + path[i:]
+		}
+	}
 	tg := Target{Kind: External, Path: path, Res: diag.ResolvedPath}
 	if ret, ok := c.table.Returns(path); ok {
 		var self *Type
@@ -734,21 +768,33 @@ func (b *Body) Method(m *syntax.MethodCallExpr) Target {
 // (inherent or trait impl) methods, then what it derefs to; on a
 // generic or dyn receiver, the method of a bound trait.
 func (b *Body) lookup(recv *Type, name string) Target {
-	tg, firstStd := b.lookupDeref(recv, name)
-	if tg.Kind == NoTarget && firstStd != nil {
-		// Not found through autoderef: a method of the first std type
-		// on the way that the table does not list (Pin's
-		// get_unchecked_mut on a Pin<&mut Self>).
-		return Target{Kind: External, Path: firstStd.Path + "::" + name, Res: diag.ResolvedType, On: firstStd}
+	tg, std := b.lookupDeref(recv, name)
+	if tg.Kind == NoTarget && std != nil {
+		// Not found through autoderef: a method of a std type on the way
+		// that the table does not list. rustc looks at the outer type
+		// first, so the first one, but smart pointers and guards (Box,
+		// Arc, Pin, MutexGuard: types that only deref to their
+		// argument) have few methods of their own: AtomicBool's load on
+		// an Arc<AtomicBool>, PathBuf's into_boxed_path on a PathBuf,
+		// and Pin's get_unchecked_mut on a Pin<&mut Self> (no other std
+		// type on the way).
+		return Target{Kind: External, Path: std.Path + "::" + name, Res: diag.ResolvedType, On: std}
 	}
 	return tg
 }
 
-// lookupDeref is lookup's autoderef loop; it also returns the first std
-// type met.
+// lookupDeref is lookup's autoderef loop; it also returns the std type
+// the method most likely belongs to when the table does not list it:
+// the first std type met that is not a smart pointer, else the first.
 func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) {
 	c := b.c
 	t := recv
+	var wrapper *Type // the first std smart pointer met
+	defer func() {
+		if firstStd == nil {
+			firstStd = wrapper
+		}
+	}()
 	for depth := 0; t != nil && depth < 6; depth++ {
 		switch t.Kind {
 		case Param, Dyn:
@@ -768,11 +814,8 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 					return Target{Kind: External, Path: tr + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 				}
 			}
-			if firstStd == nil {
-				// A slice or tuple method the table does not list.
-				return Target{Kind: External, Path: key + "::" + name, Res: diag.ResolvedType, On: t}, nil
-			}
-			return Target{}, firstStd
+			// A slice or tuple method the table does not list.
+			return Target{Kind: External, Path: key + "::" + name, Res: diag.ResolvedType, On: t}, nil
 		case Named:
 		default:
 			return Target{}, firstStd
@@ -790,8 +833,17 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 			return Target{}, firstStd
 		}
 		if isStd(path) {
-			if firstStd == nil {
+			if c.table.Wrapper(path) {
+				if wrapper == nil {
+					wrapper = t
+				}
+			} else if firstStd == nil {
 				firstStd = t
+			}
+			// The crate's own trait implemented for a std type (which's
+			// PathExt for PathBuf).
+			if d := c.r.Methods[path][name]; d != nil {
+				return Target{Kind: LocalFn, Path: d.Path, Def: d, Res: diag.ResolvedType, On: t}, firstStd
 			}
 			if _, ok := c.table.Returns(path + "::" + name); ok {
 				return Target{Kind: External, Path: path + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
@@ -895,16 +947,7 @@ func (b *Body) methodReturn(tg *Target, m *syntax.MethodCallExpr) {
 			tg.Ret = b.c.table.subst(ret, on, b.itemOf(on), b.closureResult(m, on, tg.Path))
 			return
 		}
-		if t := c.depReturn(tg.Path); t != nil {
-			tg.Ret = t
-			return
-		}
-		if tg.On != nil && !isStd(tg.On.Path) && !c.local(tg.On.Path) && !c.depAnalyzed(tg.Path) {
-			// A type of a dependency Warden did not see: assume the
-			// builder style (methods return Self), which links chains
-			// such as cc::Build::new().file(..).compile(..).
-			tg.Ret = tg.On
-		}
+		tg.Ret = c.depReturn(tg.Path)
 	}
 }
 

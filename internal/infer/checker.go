@@ -261,13 +261,71 @@ func (c *Checker) fnReturn(d *resolve.Def, self *Type) *Type {
 	return t
 }
 
+// FuncReturn is the declared return type of a function of the crate, as
+// its callers in other crates see it: Self is the impl's type, the
+// function's and the impl's type parameters are unknown. It is nil when
+// the function returns nothing Warden can name.
+func (c *Checker) FuncReturn(pf *program.Func) *Type {
+	if pf.Item == nil || pf.Item.Sig.Ret == nil {
+		return nil
+	}
+	gen := generics{}
+	for _, g := range []*syntax.Generics{pf.Item.Sig.Generics, ownerGenerics(pf.Owner)} {
+		if g != nil {
+			for _, gp := range g.Params {
+				if gp.Kind == syntax.TypeParam {
+					gen[gp.Name.Name] = nil
+				}
+			}
+		}
+	}
+	var self *Type
+	if _, isTrait := pf.Owner.(*syntax.TraitItem); pf.SelfType != "" && !isTrait {
+		self = named(pf.SelfType)
+	}
+	t := portable(c.conv(pf.Scope, pf.Item.Sig.Ret, gen, self))
+	if t == nil || t.Kind == Tuple && len(t.Args) == 0 {
+		return nil
+	}
+	return t
+}
+
+func ownerGenerics(owner syntax.Item) *syntax.Generics {
+	switch o := owner.(type) {
+	case *syntax.ImplItem:
+		return o.Generics
+	case *syntax.TraitItem:
+		return o.Generics
+	}
+	return nil
+}
+
+// portable drops what a type's text cannot carry to another crate (type
+// parameters: unknown there), keeping impl and dyn trait bounds.
+func portable(t *Type) *Type {
+	if t == nil || t.Kind == Param && t.Path != "impl" {
+		return nil
+	}
+	if len(t.Args) == 0 {
+		return t
+	}
+	out := *t
+	out.Args = make([]*Type, len(t.Args))
+	for i, a := range t.Args {
+		out.Args[i] = portable(a)
+	}
+	return &out
+}
+
 // depReturn asks the dependencies what a function of theirs returns.
 func (c *Checker) depReturn(path string) *Type {
 	if c.deps == nil || path == "" || isStd(path) || c.local(path) {
 		return nil
 	}
 	if r := c.deps.ReturnType(path); r != "" {
-		return named(r)
+		if t, err := ParseType(r); err == nil {
+			return c.table.normalize(t)
+		}
 	}
 	return nil
 }
@@ -318,7 +376,9 @@ func (c *Checker) fieldType(owner *Type, field string) *Type {
 		return nil
 	}
 	for _, fl := range fields {
-		if fl.Name.Name == field {
+		// A field declared once per platform under exclusive cfgs: the
+		// one compiled in.
+		if fl.Name.Name == field && !c.p.Dead(fl) {
 			return c.conv(d.Owner, fl.Type, gen, owner)
 		}
 	}

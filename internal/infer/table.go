@@ -179,6 +179,14 @@ func (t *Table) Deref(recv *Type) *Type {
 	return nil
 }
 
+// Wrapper reports whether a std type only derefs to its argument (Box,
+// Rc, Arc, Pin, lock guards): a smart pointer with few methods of its
+// own.
+func (t *Table) Wrapper(path string) bool {
+	d, ok := t.derefs[path]
+	return ok && d.Kind == Named && d.Path == "$0"
+}
+
 // Traits returns the std traits a std type implements in the table.
 func (t *Table) Traits(path string) []string { return t.impls[path] }
 

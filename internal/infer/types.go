@@ -101,6 +101,10 @@ func (t *Type) write(b *strings.Builder) {
 			b.WriteByte('>')
 		}
 	case Param:
+		if t.Path == "impl" {
+			b.WriteString("impl " + strings.Join(t.Bounds, "+"))
+			break
+		}
 		b.WriteString(t.Path)
 		if len(t.Bounds) > 0 {
 			b.WriteString(":" + strings.Join(t.Bounds, "+"))
@@ -181,6 +185,10 @@ func (p *typeParser) typ() *Type {
 		return nil
 	case p.eat("&mut "), p.eat("&"):
 		return p.typ()
+	case p.eat("dyn "):
+		return &Type{Kind: Dyn, Bounds: p.bounds()}
+	case p.eat("impl "):
+		return &Type{Kind: Param, Path: "impl", Bounds: p.bounds()}
 	case p.eat("*const "):
 		return &Type{Kind: Ptr, Args: []*Type{p.typ()}}
 	case p.eat("*mut "):
@@ -208,6 +216,50 @@ func (p *typeParser) typ() *Type {
 		t.Args = p.list('>')
 	}
 	return t
+}
+
+// bounds reads trait paths joined by '+'.
+func (p *typeParser) bounds() []string {
+	var out []string
+	for {
+		start := p.i
+		for p.i < len(p.s) && (isPathByte(p.s[p.i]) || p.s[p.i] == ':') {
+			p.i++
+		}
+		if p.i == start {
+			p.fail("missing trait at %q", p.s[p.i:])
+			return out
+		}
+		out = append(out, p.s[start:p.i])
+		if !p.eat("+") {
+			return out
+		}
+	}
+}
+
+// MapPaths returns t with every path rewritten by f (a dependency's
+// crate name as its dependent names it).
+func (t *Type) MapPaths(f func(string) string) *Type {
+	if t == nil {
+		return nil
+	}
+	out := *t
+	if t.Kind == Named {
+		out.Path = f(t.Path)
+	}
+	if len(t.Bounds) > 0 {
+		out.Bounds = make([]string, len(t.Bounds))
+		for i, b := range t.Bounds {
+			out.Bounds[i] = f(b)
+		}
+	}
+	if len(t.Args) > 0 {
+		out.Args = make([]*Type, len(t.Args))
+		for i, a := range t.Args {
+			out.Args[i] = a.MapPaths(f)
+		}
+	}
+	return &out
 }
 
 func isPathByte(c byte) bool {

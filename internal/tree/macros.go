@@ -6,6 +6,7 @@ import (
 	"github.com/wardenrs/warden/internal/analysis"
 	"github.com/wardenrs/warden/internal/deps"
 	"github.com/wardenrs/warden/internal/expand"
+	"github.com/wardenrs/warden/internal/infer"
 	"github.com/wardenrs/warden/internal/program"
 	"github.com/wardenrs/warden/internal/source"
 	"github.com/wardenrs/warden/internal/syntax"
@@ -209,8 +210,17 @@ func (v *depView) ReturnType(path string) string {
 	first := v.find(v.from, ext)
 	ret := v.returnType(path)
 	if first != nil && ret != "" {
-		if lib := first.libUnit(); lib != nil && strings.HasPrefix(ret, lib.Crate+"::") {
-			ret = ext + ret[len(lib.Crate):]
+		if lib := first.libUnit(); lib != nil && strings.Contains(ret, lib.Crate+"::") {
+			t, err := infer.ParseType(ret)
+			if err != nil {
+				return ""
+			}
+			ret = t.MapPaths(func(p string) string {
+				if strings.HasPrefix(p, lib.Crate+"::") {
+					return ext + p[len(lib.Crate):]
+				}
+				return p
+			}).String()
 		}
 	}
 	return ret
