@@ -60,6 +60,7 @@ func (c *Checker) Body(pf *program.Func) *Body {
 			b.self = &Type{Kind: Param, Path: "Self", Bounds: []string{pf.SelfType}}
 		}
 	}
+	c.implAssoc(b.gen, pf.Scope, pf.Owner, b.self)
 	top := &frame{node: pf.Body, vars: map[string]*Type{}}
 	b.frames = append(b.frames, top)
 	if pf.Item != nil {
@@ -213,10 +214,10 @@ func (b *Body) noteClosures(m *syntax.MethodCallExpr) {
 		return
 	}
 	tg := b.Method(m)
-	if tg.Kind != External || tg.Recv == nil {
+	if tg.Kind != External && !(tg.Kind == TraitMethod && tg.Def == nil) || tg.Recv == nil {
 		return
 	}
-	if t := b.c.table.ClosureParam(tg.Path, b.unwrapRecv(tg)); t != nil {
+	if t := b.c.table.ClosureParam(tg.Path, b.unwrapRecv(tg), b.itemOf(b.unwrapRecv(tg))); t != nil {
 		for _, cl := range closures {
 			b.closureParam[cl] = t
 		}
@@ -394,7 +395,45 @@ func (b *Body) itemOf(t *Type) *Type {
 		if it := b.c.table.Item(t); it != nil {
 			return it
 		}
+		if it := b.iterItem(t); it != nil {
+			return it
+		}
 		t = b.c.table.Deref(t)
+	}
+	return nil
+}
+
+// iterItem is what an iterator type of the crate or of a dependency
+// yields: the payload of its next method's Option (walkdir's IntoIter
+// yields walkdir::Result<DirEntry>). A type whose into_iter returns an
+// iterator yields what that iterator yields (for e in WalkDir::new(p)).
+func (b *Body) iterItem(t *Type) *Type {
+	return b.iterItemDepth(t, 0)
+}
+
+func (b *Body) iterItemDepth(t *Type, depth int) *Type {
+	p := t.Nominal()
+	if p == "" || isStd(p) || depth > 2 {
+		return nil
+	}
+	c := b.c
+	ret := func(name string) *Type {
+		if c.local(p) {
+			if d := c.r.Methods[p][name]; d != nil {
+				return c.fnReturn(d, t)
+			}
+			return nil
+		}
+		return c.depReturn(p + "::" + name)
+	}
+	if next := ret("next"); next.Nominal() == "std::option::Option" {
+		return next.Arg(0)
+	}
+	if it := ret("into_iter"); it != nil && it.Nominal() != p {
+		if item := b.c.table.Item(it); item != nil {
+			return item
+		}
+		return b.iterItemDepth(it, depth+1)
 	}
 	return nil
 }
@@ -828,6 +867,9 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 				}
 				return Target{Kind: LocalFn, Path: d.Path, Def: d, Res: diag.ResolvedType, On: t}, firstStd
 			}
+			if tg, ok := b.iteratorMethod(t, name); ok {
+				return tg, firstStd
+			}
 			// A method from a derive, a std trait or a Deref impl of
 			// the crate's type: nothing the model names.
 			return Target{}, firstStd
@@ -866,10 +908,53 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 			// std type (the model may know it).
 			return Target{}, firstStd
 		}
-		// A dependency's type.
+		// A dependency's type: its own method, or one Iterator provides
+		// (the dependency has no such method of its own).
+		if c.depReturn(path+"::"+name) == nil {
+			if tg, ok := b.iteratorMethod(t, name); ok {
+				return tg, firstStd
+			}
+		}
 		return Target{Kind: External, Path: path + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
 	}
 	return Target{}, firstStd
+}
+
+// iteratorMethod resolves a provided method of std's Iterator (map,
+// filter_map, ...) on an iterator type of the crate or a dependency.
+func (b *Body) iteratorMethod(t *Type, name string) (Target, bool) {
+	if name == "next" || name == "into_iter" {
+		return Target{}, false
+	}
+	if _, ok := b.c.table.Returns("std::iter::Iterator::" + name); !ok {
+		return Target{}, false
+	}
+	if next := b.iterNext(t); next == nil {
+		return Target{}, false
+	}
+	return Target{Kind: External, Path: "std::iter::Iterator::" + name, Res: diag.ResolvedType, On: t}, true
+}
+
+// iterNext is the item type of a type with a next method returning an
+// Option (an iterator), or nil.
+func (b *Body) iterNext(t *Type) *Type {
+	p := t.Nominal()
+	c := b.c
+	var next *Type
+	if c.local(p) {
+		if d := c.r.Methods[p]["next"]; d != nil {
+			next = c.fnReturn(d, t)
+		}
+	} else {
+		next = c.depReturn(p + "::next")
+	}
+	if next.Nominal() != "std::option::Option" {
+		return nil
+	}
+	if it := next.Arg(0); it != nil {
+		return it
+	}
+	return &Type{Kind: Unknown}
 }
 
 func ptrName(t *Type) string {
@@ -940,6 +1025,15 @@ func (b *Body) methodReturn(tg *Target, m *syntax.MethodCallExpr) {
 	case TraitMethod:
 		if tg.Def != nil {
 			tg.Ret = c.fnReturn(tg.Def, tg.On)
+			return
+		}
+		// A std trait's method on a generic receiver: $0 is the bound's
+		// argument (AsRef<Path>::as_ref is a Path), item the Item it
+		// fixes (impl Iterator<Item = PathBuf>).
+		i := strings.LastIndex(tg.Path, "::")
+		if ret, ok := c.table.Returns(tg.Path); ok && i > 0 && tg.On != nil {
+			bound := tg.On.boundType(tg.Path[:i])
+			tg.Ret = c.table.substTrait(ret, tg.On, c.table.Item(tg.On), b.closureResult(m, tg.On, tg.Path), bound.Args)
 		}
 	case External:
 		if ret, ok := c.table.Returns(tg.Path); ok {
@@ -958,6 +1052,19 @@ func (b *Body) closureResult(m *syntax.MethodCallExpr, on *Type, path string) *T
 		return nil
 	}
 	for _, a := range m.Args {
+		if pe, ok := a.(*syntax.PathExpr); ok && !b.IsLocal(pe.Path) {
+			// A function passed by name (filter_map(Result::ok)): what it
+			// returns for the value the closure would get.
+			res := b.c.r.ResolvePath(b.scope(), pe.Path, resolve.ValueNS)
+			if ret, ok := b.c.table.Returns(canonicalStd(res.Path)); ok {
+				arg := b.c.table.ClosureParam(path, on, b.itemOf(on))
+				return b.c.table.subst(ret, arg, b.itemOf(arg), nil)
+			}
+			if res.Def != nil && res.Def.Kind == resolve.DefFn {
+				return b.c.fnReturn(res.Def, nil)
+			}
+			continue
+		}
 		cl, ok := a.(*syntax.ClosureExpr)
 		if !ok {
 			continue
@@ -965,7 +1072,7 @@ func (b *Body) closureResult(m *syntax.MethodCallExpr, on *Type, path string) *T
 		f := &frame{node: cl}
 		b.push(f)
 		if _, ok := b.closureParam[cl]; !ok {
-			b.closureParam[cl] = b.c.table.ClosureParam(path, on)
+			b.closureParam[cl] = b.c.table.ClosureParam(path, on, b.itemOf(on))
 		}
 		b.bindClosureParams(f, cl)
 		var t *Type

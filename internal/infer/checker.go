@@ -64,7 +64,7 @@ func (c *Checker) addGenerics(gen generics, s *resolve.Scope, g *syntax.Generics
 			continue
 		}
 		t := &Type{Kind: Param, Path: gp.Name.Name}
-		t.Bounds = append(t.Bounds, c.bounds(s, gp.Bounds)...)
+		c.addBounds(t, s, gp.Bounds, gen)
 		gen[gp.Name.Name] = t
 	}
 	for _, wp := range g.Where {
@@ -73,22 +73,43 @@ func (c *Checker) addGenerics(gen generics, s *resolve.Scope, g *syntax.Generics
 			continue
 		}
 		if t := gen[pt.Path.Segments[0].Name.Name]; t != nil {
-			t.Bounds = append(t.Bounds, c.bounds(s, wp.Bounds)...)
+			c.addBounds(t, s, wp.Bounds, gen)
 		}
 	}
 }
 
-// bounds resolves trait bounds to canonical trait paths.
-func (c *Checker) bounds(s *resolve.Scope, bs []syntax.Bound) []string {
-	var out []string
+// addBounds adds trait bounds to a Param or Dyn type: each trait's
+// canonical path, its generic arguments and the associated types it
+// fixes.
+func (c *Checker) addBounds(t *Type, s *resolve.Scope, bs []syntax.Bound, gen generics) {
 	for _, b := range bs {
-		if tb, ok := b.(*syntax.TraitBound); ok && tb.Path != nil && !tb.Maybe {
-			if p := c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path; p != "" {
-				out = append(out, p)
+		tb, ok := b.(*syntax.TraitBound)
+		if !ok || tb.Path == nil || tb.Maybe {
+			continue
+		}
+		p := canonicalStd(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)
+		if p == "" {
+			continue
+		}
+		var args []*Type
+		if n := len(tb.Path.Segments); n > 0 && tb.Path.Segments[n-1].Args != nil {
+			for _, a := range tb.Path.Segments[n-1].Args.Args {
+				switch a := a.(type) {
+				case *syntax.TypeArg:
+					args = append(args, c.convDepth(s, a.Type, gen, nil, 6))
+				case *syntax.AssocConstraint:
+					if a.Type != nil {
+						if t.Assoc == nil {
+							t.Assoc = map[string]*Type{}
+						}
+						t.Assoc[a.Name.Name] = c.convDepth(s, a.Type, gen, nil, 6)
+					}
+				}
 			}
 		}
+		t.Bounds = append(t.Bounds, p)
+		t.BoundArgs = append(t.BoundArgs, args)
 	}
-	return out
 }
 
 // conv converts a written type, resolved in scope s, with the type
@@ -120,9 +141,13 @@ func (c *Checker) convDepth(s *resolve.Scope, t syntax.Type, gen generics, self 
 		}
 		return out
 	case *syntax.ImplTraitType:
-		return &Type{Kind: Param, Path: "impl", Bounds: c.bounds(s, tt.Bounds)}
+		out := &Type{Kind: Param, Path: "impl"}
+		c.addBounds(out, s, tt.Bounds, gen)
+		return out
 	case *syntax.TraitObjectType:
-		return &Type{Kind: Dyn, Bounds: c.bounds(s, tt.Bounds)}
+		out := &Type{Kind: Dyn}
+		c.addBounds(out, s, tt.Bounds, gen)
+		return out
 	case *syntax.MacroType:
 		if e := c.p.Expansion(tt.Mac); e != nil && e.Type != nil {
 			return conv(e.Type)
@@ -137,6 +162,12 @@ func (c *Checker) convDepth(s *resolve.Scope, t syntax.Type, gen generics, self 
 			}
 			if name == "Self" {
 				return self
+			}
+		}
+		if p.QSelf == nil && len(p.Segments) == 2 && p.Segments[0].Name.Name == "Self" {
+			// Self::Item in an impl: the impl's type Item = ...
+			if g, ok := gen["Self::"+p.Segments[1].Name.Name]; ok {
+				return g
 			}
 		}
 		res := c.r.ResolvePath(s, p, resolve.TypeNS)
@@ -254,6 +285,7 @@ func (c *Checker) fnReturn(d *resolve.Def, self *Type) *Type {
 			}
 		}
 	}
+	c.implAssoc(gen, d.Owner, d.Impl, self)
 	t := c.conv(d.Owner, fn.Sig.Ret, gen, self)
 	if self != nil && self.Kind == Named && self.Path == d.SelfType {
 		c.rets[d] = t
@@ -283,11 +315,27 @@ func (c *Checker) FuncReturn(pf *program.Func) *Type {
 	if _, isTrait := pf.Owner.(*syntax.TraitItem); pf.SelfType != "" && !isTrait {
 		self = named(pf.SelfType)
 	}
+	c.implAssoc(gen, pf.Scope, pf.Owner, self)
 	t := portable(c.conv(pf.Scope, pf.Item.Sig.Ret, gen, self))
 	if t == nil || t.Kind == Tuple && len(t.Args) == 0 {
 		return nil
 	}
 	return t
+}
+
+// implAssoc records the associated types of an impl block (type Item =
+// PathBuf) as Self::Item in gen.
+func (c *Checker) implAssoc(gen generics, s *resolve.Scope, owner syntax.Item, self *Type) {
+	im, ok := owner.(*syntax.ImplItem)
+	if !ok {
+		return
+	}
+	for _, it := range c.r.AssocItems(im) {
+		if ta, ok := it.(*syntax.TypeAliasItem); ok && ta.Type != nil {
+			gen["Self::"+ta.Name.Name] = nil // not itself while converting
+			gen["Self::"+ta.Name.Name] = c.convDepth(s, ta.Type, gen, self, 4)
+		}
+	}
 }
 
 func ownerGenerics(owner syntax.Item) *syntax.Generics {

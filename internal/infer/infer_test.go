@@ -205,6 +205,19 @@ pub fn probe(s: S) -> std::io::Result<()> {
 			},
 		},
 		{
+			name: "bounds carry their arguments and associated types",
+			src: `pub fn probe<P: AsRef<std::path::Path>>(p: P, it: impl Iterator<Item = std::path::PathBuf>) {
+    p.as_ref().canonicalize();
+    it.filter(|x| x.is_file());
+}`,
+			want: []string{
+				"canonicalize -> std::path::Path::canonicalize (type)",
+				"as_ref -> std::convert::AsRef::as_ref (trait) []",
+				"filter -> std::iter::Iterator::filter (trait) []",
+				"is_file -> std::path::Path::is_file (type)",
+			},
+		},
+		{
 			name: "unknown receivers stay unresolved",
 			src: `pub fn probe(x: &dyn std::any::Any) { let v = unknown(); v.open(); }
 fn unknown<T>() -> T { todo!() }`,

@@ -159,6 +159,9 @@ func (t *Table) Item(recv *Type) *Type {
 		return nil
 	case recv.Kind == Slice:
 		return recv.Arg(0)
+	case recv.Kind == Param || recv.Kind == Dyn:
+		// impl Iterator<Item = PathBuf>
+		return recv.Assoc["Item"]
 	case recv.Kind != Named:
 		return nil
 	}
@@ -191,13 +194,14 @@ func (t *Table) Wrapper(path string) bool {
 func (t *Table) Traits(path string) []string { return t.impls[path] }
 
 // ClosureParam returns the type of the first parameter of a closure
-// passed to the std method path on a receiver of type recv, or nil.
-func (t *Table) ClosureParam(path string, recv *Type) *Type {
+// passed to the std method path on a receiver of type recv yielding
+// item, or nil.
+func (t *Table) ClosureParam(path string, recv, item *Type) *Type {
 	p, ok := t.closure[path]
 	if !ok {
 		return nil
 	}
-	return t.subst(p, recv, t.Item(recv), nil)
+	return t.subst(p, recv, item, nil)
 }
 
 // Variant returns the payload type of a std tuple variant (Some, Ok,
@@ -225,13 +229,20 @@ func (t *Table) VariantOf(path string) (enum string, arg int, ok bool) {
 // subst replaces the placeholders of a table type: Self (the receiver
 // type), $0, $1 (the receiver's generic arguments), item (what the
 // receiver yields), item$0 (what its first generic argument yields) and
-// $closure (a closure argument's return type). A placeholder with
+// $closure (a closure argument's return type); $T0, $T1 (see
+// substTrait) are unknown. A placeholder with
 // nothing to stand for makes the part unknown.
 func (t *Table) subst(x, recv, item, closure *Type) *Type {
-	return t.substDepth(x, recv, item, closure, 0)
+	return t.substDepth(x, recv, item, closure, nil, 0)
 }
 
-func (t *Table) substDepth(x, recv, item, closure *Type, depth int) *Type {
+// substTrait is subst for a trait method called on a generic receiver:
+// $T0, $T1 are the bound's generic arguments (AsRef<Path>: $T0 is Path).
+func (t *Table) substTrait(x, recv, item, closure *Type, traitArgs []*Type) *Type {
+	return t.substDepth(x, recv, item, closure, traitArgs, 0)
+}
+
+func (t *Table) substDepth(x, recv, item, closure *Type, traitArgs []*Type, depth int) *Type {
 	if x == nil || depth > 8 {
 		return nil
 	}
@@ -247,6 +258,9 @@ func (t *Table) substDepth(x, recv, item, closure *Type, depth int) *Type {
 		if len(x.Path) == 2 && x.Path[0] == '$' && x.Path[1] >= '0' && x.Path[1] <= '9' {
 			return recv.Arg(int(x.Path[1] - '0'))
 		}
+		if len(x.Path) == 3 && strings.HasPrefix(x.Path, "$T") && x.Path[2] >= '0' && x.Path[2] <= '9' {
+			return argAt(traitArgs, int(x.Path[2]-'0'))
+		}
 		if len(x.Path) == 6 && strings.HasPrefix(x.Path, "item$") && x.Path[5] >= '0' && x.Path[5] <= '9' {
 			return t.Item(recv.Arg(int(x.Path[5] - '0')))
 		}
@@ -258,7 +272,7 @@ func (t *Table) substDepth(x, recv, item, closure *Type, depth int) *Type {
 	out := *x
 	out.Args = make([]*Type, len(x.Args))
 	for i, a := range x.Args {
-		out.Args[i] = t.substDepth(a, recv, item, closure, depth+1)
+		out.Args[i] = t.substDepth(a, recv, item, closure, traitArgs, depth+1)
 	}
 	return &out
 }

@@ -44,9 +44,30 @@ type Type struct {
 	// Args are a Named type's generic arguments, a Tuple's elements, or
 	// the element type of a Slice or Ptr.
 	Args []*Type
-	// Bounds are, for Param and Dyn, the canonical paths of the traits.
-	Bounds []string
-	Mut    bool // Ptr: *mut
+	// Bounds are, for Param and Dyn, the canonical paths of the traits;
+	// BoundArgs their generic arguments (AsRef<Path>: [Path]), in the
+	// same order, and Assoc the associated types they fix
+	// (Iterator<Item = PathBuf>: Item is PathBuf).
+	Bounds    []string
+	BoundArgs [][]*Type
+	Assoc     map[string]*Type
+	Mut       bool // Ptr: *mut
+}
+
+// boundType returns, for a Param or Dyn type, its bound trait path as a
+// Named type with the bound's generic arguments (for the table's $0 in
+// a trait method's return type: AsRef<T>::as_ref returns $0).
+func (t *Type) boundType(trait string) *Type {
+	for i, b := range t.Bounds {
+		if b == trait {
+			var args []*Type
+			if i < len(t.BoundArgs) {
+				args = t.BoundArgs[i]
+			}
+			return named(trait, args...)
+		}
+	}
+	return named(trait)
 }
 
 // named returns a Named type.

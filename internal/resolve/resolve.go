@@ -458,6 +458,10 @@ func (r *Resolver) NewBlockScopeWith(outer *Scope, path string, items []syntax.I
 }
 
 // assocItems returns the items of an impl or trait block after expansion.
+// AssocItems returns the items of an impl or trait block after macro
+// expansion and cfg.
+func (r *Resolver) AssocItems(owner syntax.Item) []syntax.Item { return r.assocItems(owner) }
+
 func (r *Resolver) assocItems(owner syntax.Item) []syntax.Item {
 	if r.env.Assoc != nil {
 		return r.env.Assoc(owner)
