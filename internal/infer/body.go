@@ -43,15 +43,26 @@ type frame struct {
 }
 
 // Body starts the inference of pf's body: its parameters are the first
-// scope.
+// scope. The checker's previous Body is reset and reused (bodies are
+// walked one at a time; reusing their maps spares the allocator).
 func (c *Checker) Body(pf *program.Func) *Body {
-	b := &Body{c: c, pf: pf, gen: generics{}, armType: map[*syntax.MatchArm]*Type{},
-		closureParam: map[*syntax.ClosureExpr]*Type{}, memo: map[syntax.Expr]*Type{}}
-	switch o := pf.Owner.(type) {
-	case *syntax.ImplItem:
-		c.addGenerics(b.gen, pf.Scope, o.Generics)
-	case *syntax.TraitItem:
-		c.addGenerics(b.gen, pf.Scope, o.Generics)
+	b := c.spare
+	if b == nil {
+		b = &Body{c: c, gen: generics{}, armType: map[*syntax.MatchArm]*Type{},
+			closureParam: map[*syntax.ClosureExpr]*Type{}, memo: map[syntax.Expr]*Type{}}
+		c.spare = b
+	} else {
+		b.gen = reset(b.gen)
+		b.armType = reset(b.armType)
+		b.closureParam = reset(b.closureParam)
+		b.memo = reset(b.memo)
+		clear(b.frames)
+		b.frames = b.frames[:0]
+		b.self, b.cur = nil, nil
+	}
+	b.pf = pf
+	for k, v := range c.ownerGenerics(pf) {
+		b.gen[k] = v
 	}
 	if pf.SelfType != "" {
 		b.self = named(pf.SelfType)
@@ -60,8 +71,7 @@ func (c *Checker) Body(pf *program.Func) *Body {
 			b.self = &Type{Kind: Param, Path: "Self", Bounds: []string{pf.SelfType}}
 		}
 	}
-	c.implAssoc(b.gen, pf.Scope, pf.Owner, b.self)
-	top := &frame{node: pf.Body, vars: map[string]*Type{}}
+	top := &frame{node: pf.Body}
 	b.frames = append(b.frames, top)
 	if pf.Item != nil {
 		c.addGenerics(b.gen, pf.Scope, pf.Item.Sig.Generics)
@@ -71,13 +81,26 @@ func (c *Checker) Body(pf *program.Func) *Body {
 				if p.Type != nil {
 					t = c.conv(pf.Scope, p.Type, b.gen, b.self)
 				}
-				top.vars["self"] = t
+				top.set("self", t)
 				continue
 			}
 			b.bind(top, p.Pat, c.conv(pf.Scope, p.Type, b.gen, b.self), pf.Scope)
 		}
 	}
 	return b
+}
+
+// reset empties a map for the next body: cleared in place when small,
+// replaced when a large body grew it (clearing walks its whole table).
+func reset[K comparable, V any](m map[K]V) map[K]V {
+	switch n := len(m); {
+	case n == 0:
+		return m
+	case n > 512:
+		return map[K]V{}
+	}
+	clear(m)
+	return m
 }
 
 // SelfType returns the type Self stands for (nil outside impls).
@@ -112,11 +135,15 @@ func (b *Body) IsLocal(p *syntax.Path) bool {
 	return ok
 }
 
-func (b *Body) push(f *frame) {
+func (b *Body) push(f *frame) { b.frames = append(b.frames, f) }
+
+// set binds name in frame f (its map made on first use: most blocks
+// bind nothing).
+func (f *frame) set(name string, t *Type) {
 	if f.vars == nil {
 		f.vars = map[string]*Type{}
 	}
-	b.frames = append(b.frames, f)
+	f.vars[name] = t
 }
 
 func (b *Body) pop(n syntax.Node) {
@@ -248,7 +275,7 @@ func (b *Body) bindDepth(f *frame, p syntax.Pat, t *Type, s *resolve.Scope, dept
 		if p.Sub == nil && b.isPathPattern(p.Name.Name, s) {
 			return
 		}
-		f.vars[p.Name.Name] = t
+		f.set(p.Name.Name, t)
 		if p.Sub != nil {
 			bind(p.Sub, t)
 		}
@@ -289,7 +316,7 @@ func (b *Body) bindDepth(f *frame, p syntax.Pat, t *Type, s *resolve.Scope, dept
 			if fp.Pat != nil {
 				bind(fp.Pat, ft)
 			} else {
-				f.vars[fp.Name.Name] = ft
+				f.set(fp.Name.Name, ft)
 			}
 		}
 	case *syntax.MacroPat:
@@ -649,10 +676,9 @@ func (b *Body) callType(e *syntax.CallExpr) *Type {
 	if tg.Kind == External && tg.Ret == nil && len(e.Args) == 1 {
 		// Some(x), Ok(x), Err(e): the enum, with the payload's type.
 		if enum, arg, ok := b.c.table.VariantOf(tg.Path); ok {
-			t := named(enum)
-			t.Args = make([]*Type, arg+1)
-			t.Args[arg] = b.TypeOf(e.Args[0])
-			return t
+			args := make([]*Type, arg+1)
+			args[arg] = b.TypeOf(e.Args[0])
+			return named(enum, args...)
 		}
 	}
 	return tg.Ret
@@ -1006,15 +1032,7 @@ func (b *Body) traitTarget(t *Type, name string) Target {
 
 // stdTraitMayHave reports whether a std trait the table does not list a
 // method for may still have it: only traits the table knows nothing of.
-func (b *Body) stdTraitMayHave(trait, name string) bool {
-	prefix := trait + "::"
-	for k := range b.c.table.fns {
-		if strings.HasPrefix(k, prefix) {
-			return false
-		}
-	}
-	return true
-}
+func (b *Body) stdTraitMayHave(trait, name string) bool { return !b.c.table.Lists(trait) }
 
 // methodReturn fills in the type a resolved method call returns.
 func (b *Body) methodReturn(tg *Target, m *syntax.MethodCallExpr) {

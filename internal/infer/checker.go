@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/program"
@@ -31,11 +32,54 @@ type Checker struct {
 	deps  Deps
 	// rets memoizes the declared return types of the crate's functions.
 	rets map[*resolve.Def]*Type
+	// plain interns the Named types without arguments (types are never
+	// modified once made).
+	plain map[string]*Type
+	spare *Body
+	// owners memoizes the type parameters and associated types of impl
+	// and trait blocks, shared by their methods' bodies.
+	owners map[syntax.Item]generics
+}
+
+// ownerGenerics returns the type parameters of the impl or trait block
+// of a method, with the impl's associated types (Self::Item), made once
+// per block.
+func (c *Checker) ownerGenerics(pf *program.Func) generics {
+	if pf.Owner == nil {
+		return nil
+	}
+	if g, ok := c.owners[pf.Owner]; ok {
+		return g
+	}
+	g := generics{}
+	switch o := pf.Owner.(type) {
+	case *syntax.ImplItem:
+		c.addGenerics(g, pf.Scope, o.Generics)
+		var self *Type
+		if pf.SelfType != "" {
+			self = named(pf.SelfType)
+		}
+		c.implAssoc(g, pf.Scope, o, self)
+	case *syntax.TraitItem:
+		c.addGenerics(g, pf.Scope, o.Generics)
+	}
+	c.owners[pf.Owner] = g
+	return g
+}
+
+// named0 returns the Named type path without arguments, interned.
+func (c *Checker) named0(path string) *Type {
+	if t, ok := c.plain[path]; ok {
+		return t
+	}
+	t := named(path)
+	c.plain[path] = t
+	return t
 }
 
 // New returns a checker for p. deps may be nil.
 func New(p *program.Program, table *Table, deps Deps) *Checker {
-	return &Checker{p: p, r: p.R, table: table, deps: deps, rets: map[*resolve.Def]*Type{}}
+	return &Checker{p: p, r: p.R, table: table, deps: deps, rets: map[*resolve.Def]*Type{}, plain: map[string]*Type{}, owners: map[syntax.Item]generics{}}
 }
 
 // Table returns the checker's signature table.
@@ -72,8 +116,18 @@ func (c *Checker) addGenerics(gen generics, s *resolve.Scope, g *syntax.Generics
 		if !ok || len(pt.Path.Segments) != 1 || pt.Path.QSelf != nil {
 			continue
 		}
-		if t := gen[pt.Path.Segments[0].Name.Name]; t != nil {
-			c.addBounds(t, s, wp.Bounds, gen)
+		name := pt.Path.Segments[0].Name.Name
+		if t := gen[name]; t != nil && t.Kind == Param {
+			// A copy: the parameter may be an impl's, shared by its
+			// methods, and the clause this method's alone.
+			cp := *t
+			cp.Bounds = append([]string(nil), t.Bounds...)
+			cp.BoundArgs = append([][]*Type(nil), t.BoundArgs...)
+			if t.Assoc != nil {
+				cp.Assoc = maps.Clone(t.Assoc)
+			}
+			c.addBounds(&cp, s, wp.Bounds, gen)
+			gen[name] = &cp
 		}
 	}
 }
@@ -192,9 +246,14 @@ func (c *Checker) convDepth(s *resolve.Scope, t syntax.Type, gen generics, self 
 		path := res.Path
 		if path == "" {
 			if p.QSelf == nil && len(p.Segments) == 1 && primitive[p.Segments[0].Name.Name] {
-				return named(p.Segments[0].Name.Name)
+				return c.named0(p.Segments[0].Name.Name)
 			}
 			return nil
+		}
+		if len(args) == 0 {
+			if _, alias := c.table.aliases[canonicalStd(path)]; !alias && (c.deps == nil || isStd(path) || c.local(path)) {
+				return c.named0(canonicalStd(path))
+			}
 		}
 		if c.deps != nil && !isStd(path) && !c.local(path) {
 			// A dependency's re-export of a std type

@@ -22,6 +22,7 @@ type Table struct {
 	closure map[string]*Type    // function path -> type of a closure argument's first parameter
 	aliases map[string]*Type    // alias path -> aliased type ($0: the alias's argument)
 	variant map[string]*Type    // tuple variant path -> its payload
+	owners  map[string]bool     // every type or trait path with fn entries
 	common  map[string]bool
 }
 
@@ -93,6 +94,12 @@ func ParseTable(name, text string) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.owners = map[string]bool{}
+	for p := range t.fns {
+		if i := strings.LastIndex(p, "::"); i > 0 {
+			t.owners[p[:i]] = true
+		}
+	}
 	for _, m := range []map[string]*Type{t.fns, t.items, t.derefs, t.closure, t.variant} {
 		for k, v := range m {
 			m[k] = t.normalize(v)
@@ -145,6 +152,10 @@ func (t *Table) Returns(path string) (*Type, bool) {
 	r, ok := t.fns[path]
 	return r, ok
 }
+
+// Lists reports whether the table lists any function of a type or
+// trait path.
+func (t *Table) Lists(owner string) bool { return t.owners[owner] }
 
 // Knows reports whether the table has an entry for a function path.
 func (t *Table) Knows(path string) bool {
