@@ -696,8 +696,3 @@ func (w *walker) extensionMethod(name string, pos syntax.Pos) bool {
 	}
 	return false
 }
-
-// localType reports whether a canonical path names a type of this crate.
-func (w *walker) localType(path string) bool {
-	return strings.HasPrefix(path, w.f.p.Name+"::")
-}
