@@ -413,15 +413,7 @@ func portable(t *Type) *Type {
 	if t == nil || t.Kind == Param && t.Path != "impl" {
 		return nil
 	}
-	if len(t.Args) == 0 {
-		return t
-	}
-	out := *t
-	out.Args = make([]*Type, len(t.Args))
-	for i, a := range t.Args {
-		out.Args[i] = portable(a)
-	}
-	return &out
+	return t.withArgs(portable)
 }
 
 // depReturn asks the dependencies what a function of theirs returns.

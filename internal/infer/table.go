@@ -277,13 +277,5 @@ func (t *Table) substDepth(x, recv, item, closure *Type, traitArgs []*Type, dept
 		}
 		return x
 	}
-	if len(x.Args) == 0 {
-		return x
-	}
-	out := *x
-	out.Args = make([]*Type, len(x.Args))
-	for i, a := range x.Args {
-		out.Args[i] = t.substDepth(a, recv, item, closure, traitArgs, depth+1)
-	}
-	return &out
+	return x.withArgs(func(a *Type) *Type { return t.substDepth(a, recv, item, closure, traitArgs, depth+1) })
 }

@@ -274,11 +274,19 @@ func (t *Type) MapPaths(f func(string) string) *Type {
 			out.Bounds[i] = f(b)
 		}
 	}
-	if len(t.Args) > 0 {
-		out.Args = make([]*Type, len(t.Args))
-		for i, a := range t.Args {
-			out.Args[i] = a.MapPaths(f)
-		}
+	return out.withArgs(func(a *Type) *Type { return a.MapPaths(f) })
+}
+
+// withArgs returns t with each generic argument (or element) replaced by
+// f's result: a copy when it has any, t itself otherwise.
+func (t *Type) withArgs(f func(*Type) *Type) *Type {
+	if len(t.Args) == 0 {
+		return t
+	}
+	out := *t
+	out.Args = make([]*Type, len(t.Args))
+	for i, a := range t.Args {
+		out.Args[i] = f(a)
 	}
 	return &out
 }
