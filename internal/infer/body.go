@@ -191,6 +191,36 @@ func (b *Body) Enter(n syntax.Node, c *program.Cursor) {
 		b.push(&frame{node: n})
 	case *syntax.MethodCallExpr:
 		b.noteClosures(n)
+		b.fill(n)
+	}
+}
+
+// fill refines the type of a local collection made empty (let mut v =
+// vec![]; Vec::new()) from the first value put in it (v.push(parent)):
+// its later uses see the element type.
+func (b *Body) fill(m *syntax.MethodCallExpr) {
+	pe, ok := m.Recv.(*syntax.PathExpr)
+	if !ok || !b.IsLocal(pe.Path) {
+		return
+	}
+	name := pe.Path.Segments[0].Name.Name
+	t, _ := b.Local(name)
+	if t == nil || t.Kind != Named || len(t.Args) > 0 && t.Args[0] != nil {
+		return
+	}
+	i, ok := b.c.table.Fills(t.Path + "::" + m.Name.Name)
+	if !ok || i >= len(m.Args) {
+		return
+	}
+	elem := b.TypeOf(m.Args[i])
+	if elem == nil {
+		return
+	}
+	for k := len(b.frames) - 1; k >= 0; k-- {
+		if _, ok := b.frames[k].vars[name]; ok {
+			b.frames[k].vars[name] = named(t.Path, elem)
+			return
+		}
 	}
 }
 
@@ -522,6 +552,15 @@ func (b *Body) typeOf(x syntax.Expr) *Type {
 		}
 		if exp.Expr != nil {
 			return b.TypeOf(exp.Expr)
+		}
+		if exp.Kind == program.Vec {
+			// vec![a, b] and vec![x; n]: a Vec of the first element's
+			// type (unknown for vec![]).
+			var elem *Type
+			if len(exp.Exprs) > 0 {
+				elem = b.TypeOf(exp.Exprs[0])
+			}
+			return named("std::vec::Vec", elem)
 		}
 		if len(exp.Stmts) > 0 {
 			return b.blockType(exp.Stmts)

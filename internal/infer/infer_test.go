@@ -218,6 +218,19 @@ pub fn probe(s: S) -> std::io::Result<()> {
 			},
 		},
 		{
+			name: "an empty collection takes the type of what is pushed",
+			src: `pub fn probe(p: &std::path::Path) {
+    let mut parents = vec![];
+    parents.push(p);
+    for q in parents.into_iter() { q.exists(); }
+}`,
+			want: []string{
+				"push -> std::vec::Vec::push (type)",
+				"into_iter -> std::vec::Vec::into_iter (type)",
+				"exists -> std::path::Path::exists (type)",
+			},
+		},
+		{
 			name: "unknown receivers stay unresolved",
 			src: `pub fn probe(x: &dyn std::any::Any) { let v = unknown(); v.open(); }
 fn unknown<T>() -> T { todo!() }`,

@@ -3,6 +3,7 @@ package infer
 import (
 	_ "embed"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -23,6 +24,7 @@ type Table struct {
 	aliases map[string]*Type    // alias path -> aliased type ($0: the alias's argument)
 	variant map[string]*Type    // tuple variant path -> its payload
 	owners  map[string]bool     // every type or trait path with fn entries
+	fills   map[string]int      // method path -> the argument that gives an empty collection its element type
 	common  map[string]bool
 }
 
@@ -42,17 +44,17 @@ var Std = sync.OnceValue(func() *Table {
 // ParseTable reads a table in the std.txt format.
 func ParseTable(name, text string) (*Table, error) {
 	t := &Table{fns: map[string]*Type{}, items: map[string]*Type{}, derefs: map[string]*Type{},
-		impls: map[string][]string{}, closure: map[string]*Type{}, aliases: map[string]*Type{}, variant: map[string]*Type{}, common: map[string]bool{}}
+		impls: map[string][]string{}, closure: map[string]*Type{}, aliases: map[string]*Type{}, variant: map[string]*Type{}, common: map[string]bool{}, fills: map[string]int{}}
 	err := datafile.Each(text, func(n int, f []string) error {
 		want := 3
 		if f[0] == "common" {
 			want = 2
 		}
-		if len(f) < want || f[0] == "common" && len(f) != 2 || f[0] == "impl" && len(f) != 3 {
+		if len(f) < want || f[0] == "common" && len(f) != 2 || (f[0] == "impl" || f[0] == "fills") && len(f) != 3 {
 			return fmt.Errorf("%s:%d: malformed %q line", name, n, f[0])
 		}
 		var typ *Type
-		if f[0] != "common" && f[0] != "impl" {
+		if f[0] != "common" && f[0] != "impl" && f[0] != "fills" {
 			var err error
 			if typ, err = ParseType(strings.Join(f[2:], " ")); err != nil {
 				return fmt.Errorf("%s:%d: %w", name, n, err)
@@ -83,8 +85,15 @@ func ParseTable(name, text string) (*Table, error) {
 			t.impls[key] = append(t.impls[key], f[2])
 		case "common":
 			t.common[key] = true
+		case "fills":
+			i, err := strconv.Atoi(f[2])
+			if err != nil || i < 0 || i > 9 {
+				return fmt.Errorf("%s:%d: fills wants an argument index, not %q", name, n, f[2])
+			}
+			_, dup = t.fills[key]
+			t.fills[key] = i
 		default:
-			return fmt.Errorf("%s:%d: unknown entry %q (fn, item, deref, impl, closure, alias, variant or common)", name, n, f[0])
+			return fmt.Errorf("%s:%d: unknown entry %q (fn, item, deref, impl, closure, alias, variant, fills or common)", name, n, f[0])
 		}
 		if dup {
 			return fmt.Errorf("%s:%d: duplicate %s entry for %s", name, n, f[0], key)
@@ -151,6 +160,14 @@ func (t *Table) Common(name string) bool { return t.common[name] }
 func (t *Table) Returns(path string) (*Type, bool) {
 	r, ok := t.fns[path]
 	return r, ok
+}
+
+// Fills returns which argument of a method of a std collection gives an
+// empty collection its element type (Vec::push: 0), and whether it is
+// one.
+func (t *Table) Fills(path string) (int, bool) {
+	i, ok := t.fills[path]
+	return i, ok
 }
 
 // Lists reports whether the table lists any function of a type or

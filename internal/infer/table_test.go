@@ -50,6 +50,8 @@ func TestParseTableErrors(t *testing.T) {
 		{"impl a", "malformed"},
 		{"common", "malformed"},
 		{"frob a b", "unknown entry"},
+		{"fills a::b x", "argument index"},
+		{"fills a::b", "malformed"},
 	} {
 		_, err := ParseTable("t.txt", tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
