@@ -571,6 +571,24 @@ func (b *Body) typeOf(x syntax.Expr) *Type {
 			return b.blockType(e.Stmts)
 		}
 		return nil
+	case *syntax.MatchExpr:
+		// The first arm whose value has a known type (arms that return,
+		// break or panic have none), with the arm's bindings in scope.
+		scrutinee := b.TypeOf(e.X)
+		for _, a := range e.Arms {
+			if b.c.p.Dead(a) {
+				continue
+			}
+			f := &frame{node: a}
+			b.push(f)
+			b.bind(f, a.Pat, scrutinee, b.scope())
+			t := b.TypeOf(a.Body)
+			b.pop(a)
+			if t != nil {
+				return t
+			}
+		}
+		return nil
 	case *syntax.IfExpr:
 		if e.Else == nil {
 			return nil
@@ -589,6 +607,9 @@ func (b *Body) typeOf(x syntax.Expr) *Type {
 		}
 		if d := b.c.table.Deref(t); d != nil {
 			return d
+		}
+		if t != nil && t.Kind == Named && b.c.table.Wrapper(t.Path) {
+			return nil // *Arc<_> with its content unknown
 		}
 		return t
 	case *syntax.CastExpr:
@@ -641,6 +662,21 @@ func (b *Body) typeOf(x syntax.Expr) *Type {
 		return b.Method(e).Ret
 	}
 	return nil
+}
+
+// argTypes replaces the $A0, $A1 placeholders of a table type by the
+// types of the call's arguments.
+func (b *Body) argTypes(t *Type, args []syntax.Expr, depth int) *Type {
+	if t == nil || depth > 8 {
+		return t
+	}
+	if t.Kind == Named && len(t.Args) == 0 && len(t.Path) == 3 && strings.HasPrefix(t.Path, "$A") {
+		if i := int(t.Path[2] - '0'); i >= 0 && i < len(args) {
+			return b.TypeOf(args[i])
+		}
+		return nil
+	}
+	return t.withArgs(func(a *Type) *Type { return b.argTypes(a, args, depth+1) })
 }
 
 // blockType is the type of a block's tail expression, with the block's
@@ -712,6 +748,10 @@ func (b *Body) callType(e *syntax.CallExpr) *Type {
 		return nil
 	}
 	tg := b.Call(pe.Path)
+	if tg.Kind == External && tg.Ret != nil {
+		// Arc::new(x): $A0 in the table is the first argument's type.
+		return b.argTypes(tg.Ret, e.Args, 0)
+	}
 	if tg.Kind == External && tg.Ret == nil && len(e.Args) == 1 {
 		// Some(x), Ok(x), Err(e): the enum, with the payload's type.
 		if enum, arg, ok := b.c.table.VariantOf(tg.Path); ok {

@@ -231,6 +231,21 @@ pub fn probe(s: S) -> std::io::Result<()> {
 			},
 		},
 		{
+			name: "match values, smart pointers of their argument, derefs",
+			src: `use std::sync::Arc;
+pub fn probe(p: &std::path::Path) {
+    let base = match p.canonicalize() { Ok(path) => Arc::new(path), Err(_) => return };
+    let mut path = &**base;
+    while let Some(parent) = path.parent() { parent.exists(); path = parent; }
+}`,
+			want: []string{
+				"canonicalize -> std::path::Path::canonicalize (type)",
+				"Arc::new() -> std::sync::Arc::new (path)",
+				"parent -> std::path::Path::parent (type)",
+				"exists -> std::path::Path::exists (type)",
+			},
+		},
+		{
 			name: "unknown receivers stay unresolved",
 			src: `pub fn probe(x: &dyn std::any::Any) { let v = unknown(); v.open(); }
 fn unknown<T>() -> T { todo!() }`,
