@@ -224,34 +224,39 @@ func (p *typeParser) typ() *Type {
 		}
 		p.i--
 	}
-	start := p.i
-	for p.i < len(p.s) && (isPathByte(p.s[p.i]) || p.s[p.i] == ':') {
-		p.i++
-	}
-	if p.i == start {
-		p.fail("missing type at %q", p.s[p.i:])
+	path := p.path("type")
+	if path == "" {
 		return nil
 	}
-	t := named(p.s[start:p.i])
+	t := named(path)
 	if p.eat("<") {
 		t.Args = p.list('>')
 	}
 	return t
 }
 
+// path reads a path (what names a type or trait), failing when there is
+// none.
+func (p *typeParser) path(what string) string {
+	start := p.i
+	for p.i < len(p.s) && (isPathByte(p.s[p.i]) || p.s[p.i] == ':') {
+		p.i++
+	}
+	if p.i == start {
+		p.fail("missing %s at %q", what, p.s[p.i:])
+	}
+	return p.s[start:p.i]
+}
+
 // bounds reads trait paths joined by '+'.
 func (p *typeParser) bounds() []string {
 	var out []string
 	for {
-		start := p.i
-		for p.i < len(p.s) && (isPathByte(p.s[p.i]) || p.s[p.i] == ':') {
-			p.i++
-		}
-		if p.i == start {
-			p.fail("missing trait at %q", p.s[p.i:])
+		path := p.path("trait")
+		if path == "" {
 			return out
 		}
-		out = append(out, p.s[start:p.i])
+		out = append(out, path)
 		if !p.eat("+") {
 			return out
 		}
