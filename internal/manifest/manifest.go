@@ -512,6 +512,11 @@ func (d *decoder) decodePackage(pkg map[string]any) error {
 		m.Edition = DefaultEdition
 	} else {
 		d.checkEdition(m.Edition, "package.edition")
+		if m.Edition == "" {
+			// cargo refuses it; Warden reads the code as the default
+			// edition's, with the problem reported.
+			m.Edition = DefaultEdition
+		}
 	}
 	if m.Links, _, err = d.str(pkg, "links", "package.links"); err != nil {
 		return err
