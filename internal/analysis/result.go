@@ -126,7 +126,10 @@ type FuncFact struct {
 	Line   int    `json:"line,omitempty"`
 	// Ret is the canonical path of the returned type, when it names one
 	// (through references, Box, Option and Result).
-	Ret    string       `json:"ret,omitempty"`
+	Ret string `json:"ret,omitempty"`
+	// Unsafe marks an unsafe fn: its callers' calls are unsafe_call
+	// effects.
+	Unsafe bool         `json:"unsafe,omitempty"`
 	Effect []EffectFact `json:"effects,omitempty"`
 	Calls  []CallFact   `json:"calls,omitempty"`
 }

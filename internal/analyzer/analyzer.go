@@ -71,6 +71,8 @@ type Types interface {
 	// dependency re-exports another crate's item there
 	// (pin_project_lite::__private::Pin is core::pin::Pin), or "".
 	Reexport(path string) string
+	// Unsafe reports whether a dependency's function is an unsafe fn.
+	Unsafe(path string) bool
 }
 
 // Report records a diagnostic. Diagnostics of code that runs at build

@@ -149,6 +149,9 @@ type Diagnostic struct {
 	Capability string // fs, net, process, ... (see internal/effects)
 	Callee     string
 	Resolution Resolution
+	// UnsafeContext is where the unsafe block or unsafe fn holding the
+	// effect starts (nil outside unsafe code).
+	UnsafeContext *Position
 
 	// Findings.
 	Severity   string

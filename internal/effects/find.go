@@ -61,6 +61,9 @@ type Found struct {
 	// Site marks an effect that is a call (of a modelled function), and
 	// Method a method call.
 	Site, Method bool
+	// Context is where the unsafe block or unsafe fn holding the effect
+	// starts (0 outside unsafe code).
+	Context syntax.Pos
 }
 
 // Call is a call from one function of the crate to another, or into a
@@ -99,6 +102,7 @@ type Func struct {
 	// (std::result::Result<mio::net::TcpStream,std::io::Error>), if
 	// it names one.
 	Ret     string
+	Unsafe  bool // an unsafe fn
 	Effects []Found
 	Calls   []Call
 	// StdCalls are the calls of std functions that are no effect, kept
@@ -138,10 +142,15 @@ func run(pass *analyzer.Pass) (any, error) {
 	}
 	for _, fn := range f.funcs {
 		for _, e := range fn.Effects {
-			f.pass.Report(diag.Diagnostic{
+			d := diag.Diagnostic{
 				Category: diag.Effect, Kind: e.Kind, Pos: pass.Position(e.Pos), Function: fn.Path,
 				Cfg: condString(e.Cond), ViaMacro: e.Via, Capability: string(e.Cap), Callee: e.Callee, Resolution: e.Res,
-			})
+			}
+			if e.Context != 0 {
+				ctx := pass.Position(e.Context)
+				d.UnsafeContext = &ctx
+			}
+			f.pass.Report(d)
 		}
 	}
 	return &Result{Funcs: f.funcs, Names: f.names}, nil
@@ -219,6 +228,10 @@ func (f *finder) item(d *program.Item) {
 			fn := f.pseudo(d.Prefix+"::"+it.Name.Name, d.Public && resolve.IsPub(it.Vis), it.Name.Pos())
 			add(fn, Found{Callee: "static mut " + it.Name.Name, Cap: model.Unsafe, Kind: "static_mut", Pos: it.Name.Pos()})
 		}
+		if name, ok := exportName(f.p.Crate.Fset, it.Attrs, it.Name.Name); ok {
+			fn := f.pseudo(d.Prefix+"::"+it.Name.Name, d.Public && resolve.IsPub(it.Vis), it.Name.Pos())
+			add(fn, Found{Callee: "#[no_mangle] static " + name, Cap: model.FFI, Kind: "export", Pos: it.Name.Pos()})
+		}
 	case *syntax.ExternBlockItem:
 		o := owner(it.Pos())
 		for _, a := range it.Attrs {
@@ -290,9 +303,17 @@ func (f *finder) body(pf *program.Func) {
 	if pf.Item != nil && pf.Item.Sig.Ret != nil && fn.Ret == "" {
 		fn.Ret = f.retType(pf)
 	}
-	if pf.Item != nil && pf.Item.Sig.Unsafe {
+	if pf.Item != nil {
 		w.c = program.NewCursor(f.p, pf.Scope, pf.Exp, pf.Cond)
-		w.effect(Found{Callee: "unsafe fn " + fn.Path, Cap: model.Unsafe, Kind: "unsafe_fn", Pos: pf.Item.Name.Pos()})
+		if pf.Item.Sig.Unsafe {
+			fn.Unsafe = true
+			w.effect(Found{Callee: "unsafe fn " + fn.Path, Cap: model.Unsafe, Kind: "unsafe_fn", Pos: pf.Item.Name.Pos()})
+			w.unsafeCtx = append(w.unsafeCtx, unsafeCtx{pos: w.c.Pos(pf.Item.Name.Pos())})
+		}
+		if name, ok := exportName(f.p.Crate.Fset, pf.Item.Attrs, pf.Item.Name.Name); ok {
+			// A symbol C code can call: an entry point from outside Rust.
+			w.effect(Found{Callee: "#[no_mangle] fn " + name, Cap: model.FFI, Kind: "export", Pos: pf.Item.Name.Pos()})
+		}
 	}
 	f.p.WalkScoped(pf, w.visit, w.leave)
 	if w.names != 0 {
@@ -311,6 +332,11 @@ type walker struct {
 	names Names
 	// inMethod is set while a method call is handled (for call sites).
 	inMethod bool
+	// unsafeCtx are the unsafe blocks (and unsafe fn) around the node;
+	// assignee is the left side of the assignment being walked (writing
+	// a union field is safe, reading it is not).
+	unsafeCtx []unsafeCtx
+	assignee  syntax.Expr
 }
 
 func (w *walker) scope() *resolve.Scope { return w.c.Scope() }
@@ -322,7 +348,16 @@ func (w *walker) effect(e Found) {
 		e.Via = w.c.Via()
 	}
 	e.Cond = cfg.And(w.c.Cond(), e.Cond)
+	if n := len(w.unsafeCtx); n > 0 && e.Context == 0 {
+		e.Context = w.unsafeCtx[n-1].pos
+	}
 	w.fn.Effects = append(w.fn.Effects, e)
+}
+
+// unsafeCtx is an unsafe block or unsafe fn the walk is in.
+type unsafeCtx struct {
+	node syntax.Node // the block (nil for the fn)
+	pos  syntax.Pos  // where a reader sees it
 }
 
 // call records a call at the cursor.
@@ -333,11 +368,59 @@ func (w *walker) call(c Call) {
 	w.fn.Calls = append(w.fn.Calls, c)
 }
 
+// exportName returns the symbol a #[no_mangle] or #[export_name = ".."]
+// item exports (#[unsafe(no_mangle)] in the 2024 edition too).
+func exportName(fset *syntax.FileSet, attrs []*syntax.Attr, name string) (string, bool) {
+	for _, a := range attrs {
+		switch a.Name() {
+		case "no_mangle":
+			return name, true
+		case "export_name":
+			return name, true
+		case "unsafe":
+			for _, t := range a.Tokens {
+				if text := fset.Text(t); t.Kind == syntax.Identifier && (text == "no_mangle" || text == "export_name") {
+					return name, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// unionField reports reading a field of a union of the crate (writing
+// one is safe).
+func (w *walker) unionField(n *syntax.FieldExpr) {
+	if w.b == nil || syntax.Node(n) == w.assignee {
+		return
+	}
+	owner := w.b.TypeOf(n.X).Nominal()
+	if d := w.f.p.R.Types[owner]; d != nil {
+		if _, ok := d.Item.(*syntax.UnionItem); ok {
+			w.effect(Found{Callee: owner + "." + n.Name.Name, Cap: model.Unsafe, Kind: "union_field", Pos: n.Name.Pos()})
+		}
+	}
+}
+
+// unsafeCall reports a call of an unsafe fn of the crate, and a call of
+// the crate's own from_raw_fd (or borrow_raw, ...) as the forging it is.
+func (w *walker) unsafeCall(d *resolve.Def, pos syntax.Pos) {
+	if fn, ok := d.Item.(*syntax.FnItem); ok && fn.Sig.Unsafe {
+		w.effect(Found{Callee: d.Path, Cap: model.Unsafe, Kind: "unsafe_call", Pos: pos, Res: diag.ResolvedPath, Site: true, Method: w.inMethod})
+	}
+	if forgerNames[d.Name] {
+		w.effect(Found{Callee: d.Path, Cap: model.RawHandle, Kind: "forge", Pos: pos, Res: diag.ResolvedPath, Site: true, Method: w.inMethod})
+	}
+}
+
 // leave is called after the children of scope nodes: the body's
 // scopes follow the walk.
 func (w *walker) leave(n syntax.Node, c *program.Cursor) {
 	w.c = c
 	w.b.Leave(n, c)
+	if k := len(w.unsafeCtx); k > 0 && w.unsafeCtx[k-1].node == n {
+		w.unsafeCtx = w.unsafeCtx[:k-1]
+	}
 }
 
 func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
@@ -349,7 +432,18 @@ func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 	case *syntax.BlockExpr:
 		if n.Unsafe {
 			w.effect(Found{Callee: "unsafe block", Cap: model.Unsafe, Kind: "unsafe_block", Pos: n.Pos()})
+			w.unsafeCtx = append(w.unsafeCtx, unsafeCtx{node: n, pos: w.c.Pos(n.Pos())})
 		}
+	case *syntax.UnaryExpr:
+		if n.Op == syntax.Star && w.b != nil {
+			if t := w.b.TypeOf(n.X); t != nil && t.Kind == infer.Ptr {
+				w.effect(Found{Callee: "deref of " + t.String(), Cap: model.Unsafe, Kind: "raw_deref", Pos: n.Pos()})
+			}
+		}
+	case *syntax.AssignExpr:
+		w.assignee = n.X
+	case *syntax.FieldExpr:
+		w.unionField(n)
 	case *syntax.CallExpr:
 		if pe, ok := n.Fun.(*syntax.PathExpr); ok {
 			if w.b == nil || !w.b.IsLocal(pe.Path) {
@@ -427,6 +521,7 @@ func (w *walker) callPath(p *syntax.Path, pos syntax.Pos) {
 		switch res.Def.Kind {
 		case resolve.DefFn:
 			w.call(Call{Callee: res.Def.Path, Pos: pos, Res: diag.ResolvedPath})
+			w.unsafeCall(res.Def, pos)
 		case resolve.DefForeignFn:
 			w.effect(Found{Callee: res.Def.Path, Cap: model.FFI, Kind: "extern_call", Pos: pos})
 		case resolve.DefStaticMut:
@@ -468,6 +563,10 @@ func (w *walker) external(path string, pos syntax.Pos, res diag.Resolution) {
 		return
 	}
 	w.call(Call{Callee: path, Pos: pos, External: true, Res: res, Indirect: res == diag.ResolvedTrait})
+	if w.f.pass.Types != nil && w.f.pass.Types.Unsafe(path) {
+		// A dependency's unsafe fn.
+		w.effect(Found{Callee: path, Cap: model.Unsafe, Kind: "unsafe_call", Pos: pos, Res: res, Site: true, Method: w.inMethod})
+	}
 }
 
 // stdCall records a call of std that is no effect, when call sites are
@@ -559,6 +658,7 @@ func (w *walker) method(m *syntax.MethodCallExpr) {
 	switch tg.Kind {
 	case infer.LocalFn:
 		w.call(Call{Callee: tg.Def.Path, Pos: pos, Res: tg.Res})
+		w.unsafeCall(tg.Def, pos)
 		return
 	case infer.TraitMethod:
 		w.traitCall(tg, pos)
@@ -631,6 +731,7 @@ func typeMethod(t *infer.Type, name string) string {
 // the tree.
 func (w *walker) traitCall(tg infer.Target, pos syntax.Pos) {
 	if tg.Def != nil {
+		w.unsafeCall(tg.Def, pos)
 		for _, d := range tg.Impls {
 			w.call(Call{Callee: d.Path, Pos: pos, Res: diag.ResolvedTrait, Indirect: true, Trait: tg.Path})
 		}

@@ -48,6 +48,15 @@ func (b *builder) funcsOf(d *Item) {
 			typePublic = d.Fn == nil && lib && r.Reachable[self]
 		}
 		for _, ai := range b.assocOf(it) {
+			if c, ok := ai.(*syntax.ConstItem); ok && c.Value != nil {
+				// An associated const's value is code too (unsafe blocks
+				// in mio's Interest::READABLE).
+				scope := r.NewBlockScope(d.Scope, self+"::"+c.Name.Name, nil)
+				scope.SelfType = self
+				b.addFunc(&Func{Path: self + "::" + c.Name.Name, Kind: Initializer, Body: c.Value, Scope: scope, SelfType: self,
+					Owner: it, Decl: d, Pos: c.Name.Pos(), Cond: cfg.And(d.Cond, b.p.Cond(c)), Public: typePublic && resolve.IsPub(c.Vis)})
+				continue
+			}
 			fn, ok := ai.(*syntax.FnItem)
 			if !ok || fn.Body == nil {
 				continue
@@ -63,6 +72,13 @@ func (b *builder) funcsOf(d *Item) {
 		tp := d.Prefix + "::" + it.Name.Name
 		public := d.Fn == nil && lib && (d.Public && resolve.IsPub(it.Vis) || r.Reachable[tp])
 		for _, ai := range b.assocOf(it) {
+			if c, ok := ai.(*syntax.ConstItem); ok && c.Value != nil {
+				scope := r.NewBlockScope(d.Scope, tp+"::"+c.Name.Name, nil)
+				scope.SelfType = tp
+				b.addFunc(&Func{Path: tp + "::" + c.Name.Name, Kind: Initializer, Body: c.Value, Scope: scope, SelfType: tp,
+					Owner: it, Decl: d, Pos: c.Name.Pos(), Cond: cfg.And(d.Cond, b.p.Cond(c)), Public: public})
+				continue
+			}
 			fn, ok := ai.(*syntax.FnItem)
 			if !ok || fn.Body == nil {
 				continue

@@ -10,9 +10,10 @@ import (
 )
 
 // csvHeader is the first row CSV writes. The first eight columns are
-// those of the original contract; cfg, build_time and resolution were
-// appended so that scripts reading columns by position keep working.
-var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution"}
+// those of the original contract; cfg, build_time, resolution, kind and
+// unsafe_context were appended so that scripts reading columns by
+// position keep working.
+var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution", "kind", "unsafe_context"}
 
 // CSV writes one row per effect, in the Result's order, after the header
 // row crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,
@@ -21,7 +22,9 @@ var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", 
 // crate directory, the effect's file (relative to that directory), line
 // and column, the condition under which the code exists ("" when
 // always), whether it runs at build time (true or false) and how the
-// callee was resolved (path, type, trait or name). Fields are
+// callee was resolved (path, type, trait or name), the effect's kind
+// (unsafe_call, raw_deref, ...) and, for code in an unsafe block or
+// unsafe fn, where that starts (file:line). Fields are
 // quoted by encoding/csv as needed and otherwise carried unchanged.
 func CSV(w io.Writer, r *analysis.Result) error {
 	if r == nil {
@@ -41,7 +44,7 @@ func CSV(w io.Writer, r *analysis.Result) error {
 		row := []string{
 			clean(r.Crate.Name), clean(e.Function), clean(e.Callee), e.Capability,
 			clean(r.Crate.Path), clean(e.Pos.File), strconv.Itoa(e.Pos.Line), strconv.Itoa(e.Pos.Col),
-			clean(e.Cfg), strconv.FormatBool(e.BuildTime), e.Resolution.String(),
+			clean(e.Cfg), strconv.FormatBool(e.BuildTime), e.Resolution.String(), clean(e.Kind), contextLoc(e.UnsafeContext),
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -49,4 +52,12 @@ func CSV(w io.Writer, r *analysis.Result) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// contextLoc is an unsafe context as file:line ("" for none).
+func contextLoc(p *diag.Position) string {
+	if p == nil {
+		return ""
+	}
+	return clean(p.File) + ":" + strconv.Itoa(p.Line)
 }

@@ -41,6 +41,21 @@ type jsonEffect struct {
 	ViaMacro   string `json:"via_macro"`
 	Cfg        string `json:"cfg"`
 	BuildTime  bool   `json:"build_time"`
+	// UnsafeContext is the unsafe block or unsafe fn holding the effect.
+	UnsafeContext *jsonLine `json:"unsafe_context,omitempty"`
+}
+
+// jsonLine is a place as file and line.
+type jsonLine struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+func lineOf(p *diag.Position) *jsonLine {
+	if p == nil {
+		return nil
+	}
+	return &jsonLine{File: p.File, Line: p.Line}
 }
 
 type jsonFunction struct {
@@ -53,6 +68,7 @@ type jsonFunction struct {
 	Line      int                `json:"line"`
 	Direct    []model.Capability `json:"direct"`
 	Reachable []model.Capability `json:"reachable"`
+	ByName    []model.Capability `json:"by_name,omitempty"`
 	Witness   []string           `json:"witness"`
 }
 
@@ -146,7 +162,8 @@ func buildJSON(r *analysis.Result) jsonReport {
 		case diag.Effect:
 			v.Effects = append(v.Effects, jsonEffect{Function: d.Function, Callee: d.Callee, Capability: d.Capability,
 				Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: confidence(d),
-				Resolution: d.Resolution.String(), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime})
+				Resolution: d.Resolution.String(), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime,
+				UnsafeContext: lineOf(d.UnsafeContext)})
 		case diag.Finding:
 			v.Findings = append(v.Findings, jsonFinding{ID: d.Kind, Severity: d.Severity, Item: d.Function,
 				File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Message: d.Message, Fix: d.Fix,
@@ -163,7 +180,7 @@ func buildJSON(r *analysis.Result) jsonReport {
 	for _, f := range r.Functions {
 		v.Functions = append(v.Functions, jsonFunction{Path: f.Path, Public: f.Public, Entry: f.Entry, Target: f.Target,
 			BuildTime: f.BuildTime, File: f.File, Line: f.Line, Direct: clone(f.Direct), Reachable: clone(f.Reachable),
-			Witness: clone(f.Witness)})
+			ByName: f.ByName, Witness: clone(f.Witness)})
 	}
 	for _, im := range r.Imports {
 		v.Imports = append(v.Imports, jsonImport{Dir: im.Dir, File: im.File, Line: im.Line, Module: im.Module,

@@ -121,13 +121,18 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 		p.printf("### %s (%d)\n\n", mdText(string(g.cap)), len(g.effects))
 		p.print("| Function | Callee | Kind | Location | Confidence |\n")
 		p.print("|---|---|---|---|---|\n")
-		for _, e := range g.effects {
+		shown, folded := foldUnsafe(g.effects)
+		for i, e := range shown {
 			conf := confidence(e)
 			if lowConfidence(e) {
 				conf = "**" + conf + "**"
 			}
+			kind := mdText(orDash(e.Kind))
+			if f := folded[i]; f != "" {
+				kind += " (" + mdText(f) + ")"
+			}
 			p.printf("| %s | %s | %s | %s | %s |\n",
-				cell(code(e.Function)), cell(code(e.Callee)), cell(mdText(orDash(e.Kind))), cell(code(loc(e.Pos))+mdNotes(e)), conf)
+				cell(code(e.Function)), cell(code(e.Callee)), cell(kind), cell(code(loc(e.Pos))+mdNotes(e)), conf)
 		}
 		p.print("\n")
 	}

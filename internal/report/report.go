@@ -403,3 +403,54 @@ func reachedCaps(r *analysis.Result) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// foldUnsafe keeps reports short: the unsafe operations (unsafe_call,
+// raw_deref, union_field, static_mut, ...) inside an unsafe block or
+// unsafe fn that is itself listed are folded into that line. It returns
+// the effects to show and, for each shown context, the summary of the
+// operations folded into it ("2 unsafe_call, 1 raw_deref").
+func foldUnsafe(es []diag.Diagnostic) ([]diag.Diagnostic, map[int]string) {
+	type key struct {
+		file      string
+		line, col int
+	}
+	contexts := map[key]int{} // context position -> index in es
+	for i, e := range es {
+		if e.Kind == "unsafe_block" || e.Kind == "unsafe_fn" {
+			contexts[key{e.Pos.File, e.Pos.Line, e.Pos.Col}] = i
+		}
+	}
+	if len(contexts) == 0 {
+		return es, nil
+	}
+	counts := map[int]map[string]int{}
+	var shown []diag.Diagnostic
+	var shownIdx []int
+	for i, e := range es {
+		if c := e.UnsafeContext; c != nil && e.Kind != "unsafe_block" && model.Capability(e.Capability) == model.Unsafe {
+			if ci, ok := contexts[key{c.File, c.Line, c.Col}]; ok && es[ci].Function == e.Function {
+				if counts[ci] == nil {
+					counts[ci] = map[string]int{}
+				}
+				counts[ci][e.Kind]++
+				continue
+			}
+		}
+		shown = append(shown, e)
+		shownIdx = append(shownIdx, i)
+	}
+	notes := map[int]string{}
+	for si, i := range shownIdx {
+		if kinds := counts[i]; len(kinds) > 0 {
+			var parts []string
+			total := 0
+			for k, n := range kinds {
+				parts = append(parts, strconv.Itoa(n)+" "+k)
+				total += n
+			}
+			slices.Sort(parts)
+			notes[si] = plural(total, "operation") + ": " + strings.Join(parts, ", ")
+		}
+	}
+	return shown, notes
+}

@@ -62,7 +62,15 @@ func sample() *analysis.Result {
 	cfg.Cfg = "ossl101"
 	build := eff("build_script_build::main", "std::process::Command::new", model.Process, "ambient", "build.rs", 7, 13)
 	build.BuildTime = true
-	ds = append(ds, byType, byName, byTrait, macro, cfg, build)
+	// Unsafe operations inside Server::from_fd's unsafe block (59:5):
+	// listed one by one in JSON and CSV, folded into the block in text
+	// and Markdown.
+	block := at("src/server.rs", 59, 5)
+	read := eff(srv+"from_fd", "std::ptr::read", model.Unsafe, "unsafe_call", "src/server.rs", 61, 9)
+	read.UnsafeContext = &block
+	deref := eff(srv+"from_fd", "deref of *const i32", model.Unsafe, "raw_deref", "src/server.rs", 62, 9)
+	deref.UnsafeContext = &block
+	ds = append(ds, byType, byName, byTrait, macro, cfg, build, read, deref)
 
 	ds = append(ds,
 		diag.Diagnostic{Category: diag.Problem, Kind: "syntax", Pos: at("src/broken.rs", 3, 12), Message: "expected `;`, found `}`"},
@@ -467,14 +475,14 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution"}; !reflect.DeepEqual(rows[0], want) {
+	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution", "kind", "unsafe_context"}; !reflect.DeepEqual(rows[0], want) {
 		t.Errorf("header = %q, want %q", rows[0], want)
 	}
 	effects := r.Of(diag.Effect)
 	if len(rows) != 1+len(effects) {
 		t.Fatalf("%d rows, want %d", len(rows), 1+len(effects))
 	}
-	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true", "path"}; !reflect.DeepEqual(rows[1], want) {
+	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true", "path", "ambient", ""}; !reflect.DeepEqual(rows[1], want) {
 		t.Errorf("row 1 = %q, want %q", rows[1], want)
 	}
 	found := false
@@ -496,7 +504,7 @@ func TestCSV(t *testing.T) {
 	if len(resolutions) != 4 {
 		t.Errorf("resolution column holds %v, want path, type, trait and name", resolutions)
 	}
-	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,resolution\n" {
+	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,resolution,kind,unsafe_context\n" {
 		t.Errorf("empty CSV = %q", e)
 	}
 }
@@ -626,9 +634,9 @@ func TestJSONContract(t *testing.T) {
 func TestSummarize(t *testing.T) {
 	got := Summarize(sample())
 	want := Summary{
-		Effects: 15,
+		Effects: 17,
 		ByCapability: map[model.Capability]int{model.FS: 3, model.Net: 2, model.Process: 2, model.Env: 2,
-			model.System: 1, model.FFI: 2, model.Unsafe: 1, model.RawHandle: 2},
+			model.System: 1, model.FFI: 2, model.Unsafe: 3, model.RawHandle: 2},
 		Functions: 9, PublicFunctions: 5, PublicWithEffects: 4, Entries: 2, LowConfidence: 1,
 		Problems: 2, Findings: 1, BlindSpots: 6, Complete: false,
 	}

@@ -110,9 +110,13 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 		p.printf("%s (%s)\n", paint(ansiCap, clean(string(g.cap))), plural(len(g.effects), "effect"))
 		for _, fg := range byFunction(g.effects) {
 			p.printf("  %s\n", clean(orDash(fg.fn)))
-			for _, e := range fg.effects {
+			shown, folded := foldUnsafe(fg.effects)
+			for i, e := range shown {
 				p.printf("    %s\t%s\t%s", clean(loc(e.Pos)), clean(orDash(e.Callee)), clean(orDash(e.Kind)))
 				mark := ""
+				if f := folded[i]; f != "" {
+					mark = " [" + f + "]"
+				}
 				if m := resolutionMark(e); m != "" {
 					color := ansiDim
 					if lowConfidence(e) {

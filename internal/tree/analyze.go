@@ -66,6 +66,8 @@ type pkgState struct {
 	// rets maps the library's functions to their return types, built
 	// once the package is analysed (dependents read it concurrently).
 	rets map[string]string
+	// unsafeFns holds the library's unsafe fns, built with rets.
+	unsafeFns map[string]bool
 }
 
 // state is one tree analysis.
@@ -149,10 +151,13 @@ func (s *state) analyzeAll(ctx context.Context) error {
 			}
 			s.analyze(ctx, st)
 			if lib := st.libUnit(); lib != nil {
-				st.rets = map[string]string{}
+				st.rets, st.unsafeFns = map[string]string{}, map[string]bool{}
 				for _, f := range lib.Funcs {
 					if f.Ret != "" {
 						st.rets[f.Path] = f.Ret
+					}
+					if f.Unsafe {
+						st.unsafeFns[f.Path] = true
 					}
 				}
 			}

@@ -227,32 +227,51 @@ func (v *depView) ReturnType(path string) string {
 }
 
 func (v *depView) returnType(path string) string {
+	var ret string
+	v.lookupFn(path, func(st *pkgState, p string) bool {
+		r, ok := st.rets[p]
+		ret = r
+		return ok
+	})
+	return ret
+}
+
+// Unsafe reports whether a dependency's function, given the path the
+// package's code calls it by, is an unsafe fn.
+func (v *depView) Unsafe(path string) bool {
+	return v.lookupFn(path, func(st *pkgState, p string) bool { return st.unsafeFns[p] })
+}
+
+// lookupFn follows path into the dependency that defines it, through
+// re-exports, and reports whether found holds for the package and the
+// function's path there.
+func (v *depView) lookupFn(path string, found func(st *pkgState, path string) bool) bool {
 	st := v.from
 	for hop := 0; hop < 6; hop++ {
 		i := strings.Index(path, "::")
 		if i < 0 {
-			return ""
+			return false
 		}
 		if lib := st.libUnit(); hop == 0 || lib == nil || path[:i] != lib.Crate {
 			st = v.find(st, path[:i])
 		}
 		if st == nil || st.rets == nil {
-			return ""
+			return false
 		}
 		lib := st.libUnit()
 		path = lib.Crate + path[i:]
-		if r, ok := st.rets[path]; ok {
-			return r
+		if found(st, path) {
+			return true
 		}
 		var ok bool
 		if path, ok = lib.Unalias(path); !ok {
-			return ""
+			return false
 		}
-		if r, ok := st.rets[path]; ok {
-			return r
+		if found(st, path) {
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
 // Analyzed reports whether the dependency path's first segment names was
