@@ -76,7 +76,7 @@ Formats:
         "problems":[...],"coverage":{"complete","blind_spots":[...]},
         "findings":[...],"io_safety_adoption":{...},"summary":{...}}
   csv   crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,
-        resolution
+        resolution,kind,unsafe_context
   md    an audit report: coverage, imports by module, effects per
         capability, public API reach, and a security summary
 
