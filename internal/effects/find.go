@@ -529,6 +529,12 @@ func (w *walker) callPath(p *syntax.Path, pos syntax.Pos) {
 		}
 		return
 	}
+	if res.Path != "" && constructor(res.Path) {
+		// Some(x), Either::Left(x): a constructor, never a function of
+		// the model (a glob import of std::arch::x86_64::* must not make
+		// Some an intrinsic).
+		return
+	}
 	if !w.modelled(res.Path, pos, diag.ResolvedPath, "") {
 		w.external(res.Path, pos, diag.ResolvedPath)
 	}
@@ -578,12 +584,14 @@ func (w *walker) stdCall(path string, pos syntax.Pos, res diag.Resolution) {
 	w.fn.StdCalls = append(w.fn.StdCalls, Call{Callee: model.Canonical(path), Pos: w.c.Pos(pos), Res: res, Method: w.inMethod, Via: w.c.Via()})
 }
 
-// constructor reports whether a path's last segment is capitalised: a
+// constructor reports whether a path's last segment is in CamelCase: a
 // tuple struct or variant constructor (Some, Either::Left), which is no
 // function call.
 func constructor(path string) bool {
 	last := path[strings.LastIndex(path, "::")+2:]
-	return last != "" && last[0] >= 'A' && last[0] <= 'Z'
+	// CamelCase: Some, Left; C's function-like macros bound as
+	// functions are all capitals (libc::CPU_ISSET, FD_SET).
+	return last != "" && last[0] >= 'A' && last[0] <= 'Z' && strings.ToUpper(last) != last
 }
 
 // isDependency reports whether a crate name is one of the target's
