@@ -32,8 +32,10 @@ type Check struct {
 var Checks = []Check{
 	{
 		ID: "WIO001", Name: "raw-handle-param", Severity: High,
-		Explain: "A public safe function takes a raw handle (RawFd, RawSocket, RawHandle, or an integer " +
-			"named like a descriptor) and performs I/O on it. RFC 3128 makes raw handles behave like raw " +
+		Explain: "A public safe function (or a public trait's method declaration) accepts a raw handle in any " +
+			"form (RawFd, RawSocket, RawHandle, an Option, tuple, slice or array of them, or an integer named " +
+			"like a descriptor) and uses it as a handle: it passes it on, stores it, or calls a method on it " +
+			"(arithmetic and formatting alone do not count). RFC 3128 makes raw handles behave like raw " +
 			"pointers: safe code must not be able to act on an arbitrary integer, because any caller can " +
 			"then read, write or close a resource it never opened (use after close, or another component's fd).",
 		Fix: "Take BorrowedFd<'_> (or impl AsFd) for borrowed use, OwnedFd for ownership transfer; or mark " +
@@ -42,8 +44,9 @@ var Checks = []Check{
 	{
 		ID: "WIO002", Name: "raw-handle-bound", Severity: Medium,
 		Explain: "A public safe function is generic over AsRawFd/AsRawSocket/AsRawHandle or IntoRawFd/... " +
-			"and uses the raw handle. Those traits are implemented by RawFd itself, so any integer satisfies " +
-			"the bound: the API accepts forged handles, which RFC 3128 forbids in safe code.",
+			"(or over a trait of the crate that requires one of them or is implemented for RawFd) and uses " +
+			"the raw handle. RawFd itself satisfies such a bound, so any integer does: the API accepts forged " +
+			"handles, which RFC 3128 forbids in safe code.",
 		Fix: "Bound on AsFd/AsSocket/AsHandle (borrowed) or Into<OwnedFd>/Into<OwnedSocket>/Into<OwnedHandle> " +
 			"(owned) instead.",
 	},
@@ -82,6 +85,16 @@ var Checks = []Check{
 			"RFC 3128: exactly one owner closes a handle, once.",
 		Fix: "Drop the owner instead of calling close (or call into_raw_fd() and close that); re-own the result " +
 			"of into_raw_fd() with OwnedFd::from_raw_fd (or pass it to an API that takes ownership).",
+	},
+	{
+		ID: "WIO007", Name: "raw-handle-return", Severity: Medium,
+		Explain: "A public safe function returns an owned raw handle (RawFd, RawSocket or RawHandle, alone, " +
+			"in a Result, an Option or a tuple) that the caller must close. Nothing in the type says so: the " +
+			"caller can leak it, close it twice, or keep using the number after closing it. RFC 3128 gives " +
+			"owned handles a type that closes them exactly once. Accessors (as_raw_fd, into_raw_fd and " +
+			"methods borrowing self) are not reported.",
+		Fix: "Return OwnedFd/OwnedSocket/OwnedHandle (or a type that owns the handle, such as File); keep " +
+			"RawFd for accessors that only lend the handle of a value the caller holds.",
 	},
 }
 

@@ -32,9 +32,11 @@ func run(pass *analyzer.Pass) (any, error) {
 	}
 	c := &checker{pass: pass, p: pass.Prog, r: pass.Prog.R, model: pass.Model,
 		names: pass.ResultOf[effects.Analyzer].(*effects.Result).Names}
+	c.localRaw = c.localRawTraits()
 	for _, f := range c.p.Funcs {
 		c.fn(f)
 	}
+	c.traitDecls()
 	a := Adopt(pass.Prog)
 	return &a, nil
 }
@@ -44,32 +46,6 @@ var rawHandleTypes = map[string]bool{
 	"std::os::fd::RawFd":              true,
 	"std::os::windows::io::RawSocket": true,
 	"std::os::windows::io::RawHandle": true,
-}
-
-// systemCrates are the system-binding crates whose functions act on
-// descriptors they are given.
-var systemCrates = []string{"libc::", "nix::", "rustix::", "winapi::", "windows_sys::", "linux_raw_sys::"}
-
-// systemCrateCall reports whether a modelled callee is a function of a
-// system-binding crate (libc::connect is modelled as net, libc::fstat as
-// system: both act on the descriptor).
-func systemCrateCall(callee string, rule *model.Rule) bool {
-	if rule.Cap == model.System {
-		return true
-	}
-	for _, p := range systemCrates {
-		if strings.HasPrefix(callee, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// notIO are system functions that take a descriptor number without
-// acting on it (fd_set bit manipulation): passing a raw handle to them is
-// not I/O.
-var notIO = map[string]bool{
-	"libc::FD_SET": true, "libc::FD_CLR": true, "libc::FD_ISSET": true, "libc::FD_ZERO": true,
 }
 
 // intTypes are integer types that carry descriptors in older APIs.
@@ -103,6 +79,9 @@ type checker struct {
 	// names are the raw-handle operations each body names (from the
 	// effects analyzer's walk): most bodies name none.
 	names map[*program.Func]effects.Names
+	// localRaw are the crate's traits that stand for AsRawFd: they
+	// require it, or are implemented for RawFd or for every AsRawFd type.
+	localRaw map[string]bool
 }
 
 // report records a finding at pos, a position in the current function
@@ -200,6 +179,7 @@ func (c *checker) fn(pf *program.Func) {
 	if safe && pf.Public {
 		c.rawParam(fn, path, params)
 		c.rawBound(scope, fn, path, implGenerics)
+		c.rawReturn(scope, fn, path)
 	}
 	if forger {
 		c.forging(fn, path, params, safe)
@@ -212,53 +192,262 @@ func (c *checker) fn(pf *program.Func) {
 	}
 }
 
-// rawParam is WIO001.
+// rawParam is WIO001: a raw handle accepted in any form (RawFd,
+// Option<RawFd>, tuples, slices and arrays of them, an integer named like
+// a descriptor) and used as a handle: passed on, stored, or called a
+// method on. Arithmetic and formatting alone are no use as a handle.
 func (c *checker) rawParam(fn *syntax.FnItem, path string, params map[string]string) {
-	raw := map[string]bool{}
-	for name, t := range params {
-		if rawHandleTypes[t] || intTypes[t] && descriptorName.MatchString(name) {
-			raw[name] = true
+	raw := map[string]string{} // parameter -> its type as written
+	for _, p := range fn.Sig.Params {
+		ip, ok := p.Pat.(*syntax.IdentPat)
+		if !ok || p.Type == nil {
+			continue
+		}
+		name := ip.Name.Name
+		if c.rawForm(c.pf.Scope, p.Type, 0) || intTypes[params[name]] && descriptorName.MatchString(name) {
+			raw[name] = c.typeText(p.Type)
 		}
 	}
 	if len(raw) == 0 {
 		return
 	}
 	reported := map[string]bool{}
+	use := func(name, how string, at syntax.Pos, cur *program.Cursor) {
+		if _, ok := raw[name]; !ok || reported[name] {
+			return
+		}
+		reported[name] = true
+		line := c.p.Crate.Fset.Position(cur.Pos(at)).Line
+		c.cur = nil // the finding is at the function's name
+		c.report("WIO001", fn.Name.Pos(), path, "public safe function %s takes raw handle `%s: %s` and %s (line %d)",
+			fn.Name.Name, name, raw[name], how, line)
+		c.cur = cur
+	}
 	c.inspect(func(n syntax.Node, cur *program.Cursor) bool {
-		call, ok := n.(*syntax.CallExpr)
-		if !ok {
-			return true
-		}
-		pe, ok := call.Fun.(*syntax.PathExpr)
-		if !ok {
-			return true
-		}
-		for _, a := range call.Args {
-			name := rootIdent(a)
-			if !raw[name] || reported[name] {
-				continue
+		switch n := n.(type) {
+		case *syntax.CallExpr:
+			pe, ok := n.Fun.(*syntax.PathExpr)
+			if !ok || len(pe.Path.Segments) == 0 {
+				return true
 			}
-			res := c.r.ResolvePath(cur.Scope(), pe.Path, resolve.ValueNS)
-			if res.Def != nil {
-				continue // the crate's own function (nix calling nix)
+			last := pe.Path.Segments[len(pe.Path.Segments)-1].Name.Name
+			if forgers[last] {
+				return true // from_raw_fd(fd): reported as a forging wrapper (WIO003)
 			}
-			callee := res.Path
-			rule := c.model.Lookup(callee)
-			// Calls into system crates; from_raw_* on a parameter is
-			// reported once, as a forging wrapper (WIO003).
-			last := callee[strings.LastIndex(callee, ":")+1:]
-			if rule == nil || !systemCrateCall(model.Canonical(callee), rule) || notIO[model.Canonical(callee)] || forgers[last] {
-				continue
+			callee := c.r.ResolvePath(cur.Scope(), pe.Path, resolve.ValueNS).Path
+			if callee == "" {
+				callee = pe.Path.String()
 			}
-			reported[name] = true
-			line := c.p.Crate.Fset.Position(cur.Pos(call.Pos())).Line
-			c.cur = nil // the finding is at the function's name
-			c.report("WIO001", fn.Name.Pos(), path, "public safe function %s takes raw handle `%s: %s` and passes it to %s (line %d)",
-				fn.Name.Name, name, short(params[name]), model.Canonical(callee), line)
-			c.cur = cur
+			for _, a := range n.Args {
+				use(rootIdent(a), "passes it to "+model.Canonical(callee), n.Pos(), cur)
+			}
+		case *syntax.MethodCallExpr:
+			if !formatting[n.Name.Name] {
+				use(rootIdent(n.Recv), "calls "+n.Name.Name+" on it", n.Name.Pos(), cur)
+			}
+			for _, a := range n.Args {
+				use(rootIdent(a), "passes it to "+n.Name.Name, n.Name.Pos(), cur)
+			}
+		case *syntax.StructExpr:
+			for _, f := range n.Fields {
+				name := rootIdent(f.X)
+				if f.Shorthand || f.X == nil {
+					name = f.Name.Name
+				}
+				use(name, "stores it in "+n.Path.String(), f.Pos(), cur)
+			}
+		case *syntax.AssignExpr:
+			use(rootIdent(n.Y), "stores it", n.Pos(), cur)
 		}
 		return true
 	})
+}
+
+// formatting are methods that only read a value to print or compare it.
+var formatting = map[string]bool{"to_string": true, "fmt": true, "eq": true, "ne": true, "cmp": true,
+	"partial_cmp": true, "hash": true, "is_some": true, "is_none": true}
+
+// rawForm reports whether a written type carries a raw handle: RawFd,
+// RawSocket or RawHandle, alone or in an Option, a Result, a tuple, a
+// slice, an array, a Vec or a reference.
+func (c *checker) rawForm(s *resolve.Scope, t syntax.Type, depth int) bool {
+	if t == nil || depth > 6 {
+		return false
+	}
+	switch tt := t.(type) {
+	case *syntax.RefType:
+		return c.rawForm(s, tt.Elem, depth+1)
+	case *syntax.ParenType:
+		return c.rawForm(s, tt.Elem, depth+1)
+	case *syntax.SliceType:
+		return c.rawForm(s, tt.Elem, depth+1)
+	case *syntax.ArrayType:
+		return c.rawForm(s, tt.Elem, depth+1)
+	case *syntax.TupleType:
+		for _, e := range tt.Elems {
+			if c.rawForm(s, e, depth+1) {
+				return true
+			}
+		}
+	case *syntax.PathType:
+		if rawHandleTypes[model.Canonical(c.r.ResolvePath(s, tt.Path, resolve.TypeNS).Path)] {
+			return true
+		}
+		if n := len(tt.Path.Segments); n > 0 && tt.Path.Segments[n-1].Args != nil {
+			for _, a := range tt.Path.Segments[n-1].Args.Args {
+				if ta, ok := a.(*syntax.TypeArg); ok && c.rawForm(s, ta.Type, depth+1) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// typeText is a type as written, with whitespace normalised.
+func (c *checker) typeText(t syntax.Type) string {
+	f := c.p.Crate.Fset.File(t.Pos())
+	if f == nil || !f.Contains(t.End()) {
+		return "?"
+	}
+	return strings.Join(strings.Fields(f.Src[f.Offset(t.Pos()):f.Offset(t.End())]), " ")
+}
+
+// rawReturn is WIO007: a public safe function that returns an owned raw
+// handle. A method borrowing self returns the handle of a value the
+// caller holds (an accessor); as_raw_* and into_raw_* are accessors by
+// name.
+func (c *checker) rawReturn(s *resolve.Scope, fn *syntax.FnItem, path string) {
+	if fn.Sig.Ret == nil || strings.HasPrefix(fn.Name.Name, "as_raw") || strings.HasPrefix(fn.Name.Name, "into_raw") {
+		return
+	}
+	if !c.rawForm(s, fn.Sig.Ret, 0) && !c.rawStruct(s, fn.Sig.Ret) {
+		return
+	}
+	for _, p := range fn.Sig.Params {
+		if p.Self && (p.SelfRef || p.Type != nil) {
+			return
+		}
+	}
+	c.report("WIO007", fn.Name.Pos(), path, "public safe function %s returns raw handle `%s` for its caller to close",
+		fn.Name.Name, c.typeText(fn.Sig.Ret))
+}
+
+// rawStruct reports whether a return type is (a Result or Option of) a
+// struct of the crate with a public field that carries a raw handle
+// (nix's OpenptyResult { master: RawFd, slave: RawFd }).
+func (c *checker) rawStruct(s *resolve.Scope, t syntax.Type) bool {
+	for depth := 0; depth < 3; depth++ {
+		pt, ok := t.(*syntax.PathType)
+		if !ok {
+			return false
+		}
+		res := c.r.ResolvePath(s, pt.Path, resolve.TypeNS)
+		if d := res.Def; d != nil {
+			if st, ok := d.Item.(*syntax.StructItem); ok {
+				for _, f := range st.Fields {
+					if resolve.IsPub(f.Vis) && c.rawForm(d.Owner, f.Type, 0) {
+						return true
+					}
+				}
+				return false
+			}
+		}
+		// Result<T> (std's or an alias of the crate), Option<T>: look at T.
+		n := len(pt.Path.Segments)
+		if n == 0 || pt.Path.Segments[n-1].Args == nil || len(pt.Path.Segments[n-1].Args.Args) == 0 {
+			return false
+		}
+		ta, ok := pt.Path.Segments[n-1].Args.Args[0].(*syntax.TypeArg)
+		if !ok {
+			return false
+		}
+		t = ta.Type
+	}
+	return false
+}
+
+// traitDecls applies WIO001 to the method declarations of the crate's
+// public traits: a declaration that takes a raw handle makes every impl
+// accept one.
+func (c *checker) traitDecls() {
+	for _, d := range c.p.Items {
+		tr, ok := d.Item.(*syntax.TraitItem)
+		if !ok || d.Fn != nil || tr.Unsafe {
+			continue
+		}
+		tp := d.Prefix + "::" + tr.Name.Name
+		if !(d.Public && resolve.IsPub(tr.Vis) || c.r.Reachable[tp]) || rawTraits[model.Canonical(tp)] {
+			continue
+		}
+		for _, ai := range c.r.AssocItems(tr) {
+			fn, ok := ai.(*syntax.FnItem)
+			if !ok || fn.Body != nil || fn.Sig.Unsafe || strings.HasPrefix(fn.Name.Name, "as_raw") || strings.HasPrefix(fn.Name.Name, "into_raw") {
+				continue
+			}
+			for _, p := range fn.Sig.Params {
+				ip, ok := p.Pat.(*syntax.IdentPat)
+				if !ok || p.Type == nil || !c.rawForm(d.Scope, p.Type, 0) {
+					continue
+				}
+				c.pf = &program.Func{Path: tp + "::" + fn.Name.Name, Scope: d.Scope, Exp: d.Exp, Cond: d.Cond}
+				c.report("WIO001", fn.Name.Pos(), c.pf.Path, "public trait method %s::%s takes raw handle `%s: %s`: every impl accepts any integer as a handle",
+					tr.Name.Name, fn.Name.Name, ip.Name.Name, c.typeText(p.Type))
+				break
+			}
+		}
+	}
+}
+
+// localRawTraits finds the crate's traits that stand for AsRawFd: a
+// trait whose supertraits include a raw trait, or that is implemented
+// for RawFd itself or for every type with a raw bound (fd-lock's
+// impl<T: AsRawFd> AsRaw for T).
+func (c *checker) localRawTraits() map[string]bool {
+	out := map[string]bool{}
+	isRaw := func(s *resolve.Scope, bounds []syntax.Bound) bool {
+		for _, b := range bounds {
+			if tb, ok := b.(*syntax.TraitBound); ok && tb.Path != nil && rawTraits[model.Canonical(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range c.p.Items {
+		switch it := d.Item.(type) {
+		case *syntax.TraitItem:
+			if isRaw(d.Scope, it.Bounds) {
+				out[d.Prefix+"::"+it.Name.Name] = true
+			}
+		case *syntax.ImplItem:
+			if it.Trait == nil {
+				continue
+			}
+			trait := c.r.ResolvePath(d.Scope, it.Trait, resolve.TypeNS).Path
+			if !strings.HasPrefix(trait, c.p.Name+"::") {
+				continue
+			}
+			if c.rawForm(d.Scope, it.SelfType, 0) {
+				out[trait] = true
+				continue
+			}
+			// impl<T: AsRawFd> Trait for T
+			if pt, ok := it.SelfType.(*syntax.PathType); ok && len(pt.Path.Segments) == 1 && it.Generics != nil {
+				name := pt.Path.Segments[0].Name.Name
+				for _, gp := range it.Generics.Params {
+					if gp.Name.Name == name && isRaw(d.Scope, gp.Bounds) {
+						out[trait] = true
+					}
+				}
+				for _, w := range it.Generics.Where {
+					if wt, ok := w.Type.(*syntax.PathType); ok && len(wt.Path.Segments) == 1 && wt.Path.Segments[0].Name.Name == name && isRaw(d.Scope, w.Bounds) {
+						out[trait] = true
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 func short(t string) string {
@@ -309,7 +498,7 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, imp
 				continue
 			}
 			t := model.Canonical(c.r.ResolvePath(s, tb.Path, resolve.TypeNS).Path)
-			if rawTraits[t] && !boundedParams[what+": "+short(t)] {
+			if (rawTraits[t] || c.localRaw[t]) && !boundedParams[what+": "+short(t)] {
 				bounded = append(bounded, what+": "+short(t))
 				boundedParams[what+": "+short(t)] = true
 				boundedParams[what] = true
@@ -342,7 +531,7 @@ func (c *checker) rawBound(s *resolve.Scope, fn *syntax.FnItem, path string, imp
 	}
 	// Accessors such as as_raw_filelike (blanket impls over AsRawFd) only
 	// lend the handle of a value the caller owns.
-	if len(bounded) == 0 || strings.HasPrefix(fn.Name.Name, "as_raw_") || strings.HasPrefix(fn.Name.Name, "into_raw_") {
+	if len(bounded) == 0 || strings.HasPrefix(fn.Name.Name, "as_raw") || strings.HasPrefix(fn.Name.Name, "into_raw") {
 		return
 	}
 	// The API accepts a raw-bounded value (a parameter of type T or &T),

@@ -192,6 +192,25 @@ var osAliases = []struct{ from, to string }{
 	{"std::os::unix::io::", "std::os::fd::"},
 	{"std::os::linux::net::", "std::os::unix::net::"},
 	{"std::os::wasi::io::", "std::os::fd::"},
+	// std::os::unix::prelude re-exports the fd items and the extension
+	// traits of their modules.
+	{"std::os::unix::prelude::RawFd", "std::os::fd::RawFd"},
+	{"std::os::unix::prelude::AsRawFd", "std::os::fd::AsRawFd"},
+	{"std::os::unix::prelude::FromRawFd", "std::os::fd::FromRawFd"},
+	{"std::os::unix::prelude::IntoRawFd", "std::os::fd::IntoRawFd"},
+	{"std::os::unix::prelude::AsFd", "std::os::fd::AsFd"},
+	{"std::os::unix::prelude::BorrowedFd", "std::os::fd::BorrowedFd"},
+	{"std::os::unix::prelude::OwnedFd", "std::os::fd::OwnedFd"},
+	{"std::os::unix::prelude::CommandExt", "std::os::unix::process::CommandExt"},
+	{"std::os::unix::prelude::ExitStatusExt", "std::os::unix::process::ExitStatusExt"},
+	{"std::os::unix::prelude::OpenOptionsExt", "std::os::unix::fs::OpenOptionsExt"},
+	{"std::os::unix::prelude::PermissionsExt", "std::os::unix::fs::PermissionsExt"},
+	{"std::os::unix::prelude::MetadataExt", "std::os::unix::fs::MetadataExt"},
+	{"std::os::unix::prelude::FileTypeExt", "std::os::unix::fs::FileTypeExt"},
+	{"std::os::unix::prelude::DirEntryExt", "std::os::unix::fs::DirEntryExt"},
+	{"std::os::unix::prelude::FileExt", "std::os::unix::fs::FileExt"},
+	{"std::os::unix::prelude::OsStrExt", "std::os::unix::ffi::OsStrExt"},
+	{"std::os::unix::prelude::OsStringExt", "std::os::unix::ffi::OsStringExt"},
 }
 
 // Lookup returns the rule matching a canonical path, or nil.
