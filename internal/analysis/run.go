@@ -81,7 +81,7 @@ func Analyze(ctx context.Context, c *load.Crate, m *model.Model, opt Options) (*
 		if ownLib != nil && t.Kind != manifest.KindBuildScript && !isLib(t.Kind) {
 			targetMacros = ownLib
 		}
-		prog, err := program.Build(ctx, c, t, program.Options{CrateName: name, Known: m.Knows, Macros: targetMacros})
+		prog, err := program.Build(ctx, c, t, program.Options{CrateName: name, Known: m.Knows, KnownPath: m.KnowsPath, Macros: targetMacros})
 		if err != nil {
 			return nil, err
 		}

@@ -244,6 +244,17 @@ func (m *Model) Knows(path string) bool {
 	return m.known[path]
 }
 
+// KnowsPath reports whether a path or name rule names path itself, or
+// path is a proper prefix of a path rule: what the model says of that
+// very item, not of everything under a prefix.
+func (m *Model) KnowsPath(path string) bool {
+	path = Canonical(path)
+	if m.byPath[path] != nil || m.known[path] {
+		return true
+	}
+	return m.byName[path[strings.LastIndex(path, ":")+1:]] != nil
+}
+
 // MethodCandidates returns the rules whose path ends in "Type::name",
 // for a method call whose receiver type is unknown.
 func (m *Model) MethodCandidates(name string) []*Rule {

@@ -265,6 +265,9 @@ type Options struct {
 	// Known reports whether an external path is known to the capability
 	// model (see resolve.Env.KnownExternal).
 	Known func(string) bool
+	// KnownPath reports whether the model names a path itself (not only
+	// through a prefix rule).
+	KnownPath func(string) bool
 	// Macros finds dependencies' macros; nil means none are available.
 	Macros MacroSource
 }
@@ -280,7 +283,7 @@ func Build(ctx context.Context, c *load.Crate, t *load.Target, opt Options) (*Pr
 		p.Cfg = c.Cfg
 	}
 	b := newBuilder(ctx, p, opt)
-	p.R = resolve.New(c, t, opt.CrateName, resolve.Env{KnownExternal: opt.Known, Assoc: b.assocOf, DollarCrate: b.dollarCrate})
+	p.R = resolve.New(c, t, opt.CrateName, resolve.Env{KnownExternal: opt.Known, KnownPath: opt.KnownPath, Assoc: b.assocOf, DollarCrate: b.dollarCrate})
 	b.r = p.R
 	b.exportAhead(t.Root)
 	b.module(p.R.Root, t.Root, nil, t.Root.Cond, true)

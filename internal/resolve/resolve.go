@@ -202,6 +202,9 @@ type Env struct {
 	// (for example to the capability model); when several glob imports
 	// from other crates could provide a name, the known one wins.
 	KnownExternal func(path string) bool
+	// KnownPath, if set, reports whether the model names a path itself
+	// (a path or name rule, not a prefix rule).
+	KnownPath func(path string) bool
 	// Assoc returns the items of an impl or trait block after macro
 	// expansion and cfg (nil: the items as written).
 	Assoc func(owner syntax.Item) []syntax.Item
@@ -977,6 +980,12 @@ func (r *Resolver) lookupGlobs(s *Scope, name string, ns NS, depth int) Binding 
 	return ext
 }
 
+// knownPath reports whether the model names an external path itself
+// (not only a prefix of it).
+func (r *Resolver) knownPath(path string) bool {
+	return r.env.KnownPath != nil && r.env.KnownPath(path)
+}
+
 // knownExternal reports whether a guessed external path is known to the
 // model. A path under the crate's own name is never external: it comes
 // from a local item Warden could not resolve.
@@ -1012,7 +1021,15 @@ func (r *Resolver) lookupFirst(s *Scope, name string, ns NS, global bool) Bindin
 			continue
 		}
 		if b := r.lookupIn(sc, name, ns, 0); !b.IsZero() {
-			if b.Ext != "" && isGlobGuess(sc, name, b) && !r.knownExternal(b.Ext) {
+			// A name of the extern prelude (core, a dependency) or of
+			// the std prelude (Some, Vec) that only a glob import from
+			// another crate could provide is that crate's only if the
+			// model names that very path: a prefix rule (std::arch::,
+			// libc::) knows every name under it, real or not.
+			_, isExtern := r.Externs[name]
+			_, inPrelude := stdPrelude[name]
+			weak := (isExtern && ns == TypeNS || inPrelude) && !r.knownPath(b.Ext)
+			if b.Ext != "" && isGlobGuess(sc, name, b) && (weak || !r.knownExternal(b.Ext)) {
 				// An unverified guess through a glob import from another
 				// crate loses to the extern prelude and the std prelude.
 				if c, ok := r.Externs[name]; ok && ns == TypeNS {

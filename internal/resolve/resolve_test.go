@@ -760,3 +760,25 @@ pub mod m { use crate::local as l; pub fn probe() { use dep::inner as i; } }
 		}
 	}
 }
+
+// A glob import from another crate, under a prefix the model knows
+// entirely (std::arch::), does not take the names of the extern prelude
+// (core) or of the std prelude (Some) from the crates and the prelude
+// that really provide them: memchr's use core::{arch::x86_64::*, mem::size_of}.
+func TestGlobUnderKnownPrefix(t *testing.T) {
+	dir := writeCrate(t, lib("use core::{arch::x86_64::*, mem::size_of};\npub fn f() { size_of::<u8>(); Some(1); _mm_pause(); }\n"))
+	c, err := load.Load(context.Background(), dir, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	underArch := func(p string) bool { return strings.HasPrefix(p, "std::arch::") || strings.HasPrefix(p, "core::arch::") }
+	exact := func(p string) bool { return false }
+	p, err := program.Build(context.Background(), c, c.Targets[0], program.Options{CrateName: c.Name, Known: underArch, KnownPath: exact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := callees(p, function(t, p, "c::f"))
+	if want := "ext:core::mem::size_of ext:std::option::Option::Some ext:core::arch::x86_64::_mm_pause"; got != want {
+		t.Errorf("callees = %q, want %q", got, want)
+	}
+}
