@@ -771,7 +771,9 @@ func TestGlobUnderKnownPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	underArch := func(p string) bool { return strings.HasPrefix(p, "std::arch::") || strings.HasPrefix(p, "core::arch::") }
+	underArch := func(p string) bool {
+		return strings.HasPrefix(p, "std::arch::") || strings.HasPrefix(p, "core::arch::")
+	}
 	exact := func(p string) bool { return false }
 	p, err := program.Build(context.Background(), c, c.Targets[0], program.Options{CrateName: c.Name, Known: underArch, KnownPath: exact})
 	if err != nil {
