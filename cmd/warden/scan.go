@@ -441,10 +441,15 @@ descriptor, socket or handle, which Rust's I/O safety rule (RFC 3128)
 forbids. Each finding names its check, the function and location, and a
 fix:
 
-  WIO001 raw-handle-param   a public safe fn takes RawFd (or an integer
-                            named like a descriptor) and does I/O on it
+  WIO001 raw-handle-param   a public safe fn (or a public trait's method
+                            declaration) takes a raw handle in any form
+                            (RawFd, Option<RawFd>, tuples, slices, an
+                            integer named like a descriptor) and uses it
+                            as a handle: passes it on, stores it, or calls
+                            a method on it
   WIO002 raw-handle-bound   a public safe fn is generic over AsRawFd /
-                            IntoRawFd (RawFd itself satisfies the bound)
+                            IntoRawFd, or a crate trait standing for them
+                            (RawFd itself satisfies the bound)
   WIO003 forging-wrapper    a safe fn calls from_raw_fd on a value from
                             its parameters, a field or arithmetic
   WIO004 forged-literal     from_raw_fd(3): an I/O object from a literal
@@ -454,6 +459,9 @@ fix:
   WIO006 double-close-or-leak
                             close(x.as_raw_fd()) while x still owns the fd,
                             or the result of into_raw_fd() discarded
+  WIO007 raw-handle-return  a public safe fn returns an owned RawFd (alone,
+                            in a Result, Option, tuple or a struct of the
+                            crate) for its caller to close
 
 The checks read the same program as "warden scan": code produced by the
 crate's macros (and its dependencies', with their sources) is checked, and
