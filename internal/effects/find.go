@@ -116,6 +116,9 @@ type finder struct {
 	p     *program.Program
 	model *model.Model
 	chk   *infer.Checker
+	// unions is set when the crate declares a union: only then are
+	// field reads typed to find union_field effects.
+	unions bool
 	funcs []*Func
 	byKey map[string]*Func
 	names map[*program.Func]Names
@@ -128,6 +131,12 @@ func run(pass *analyzer.Pass) (any, error) {
 		deps = pass.Types
 	}
 	f.chk = infer.New(f.p, infer.Std(), deps)
+	for _, d := range f.p.R.Types {
+		if _, ok := d.Item.(*syntax.UnionItem); ok {
+			f.unions = true
+			break
+		}
+	}
 	for _, it := range f.p.Items {
 		f.item(it)
 	}
@@ -391,7 +400,7 @@ func exportName(fset *syntax.FileSet, attrs []*syntax.Attr, name string) (string
 // unionField reports reading a field of a union of the crate (writing
 // one is safe).
 func (w *walker) unionField(n *syntax.FieldExpr) {
-	if w.b == nil || syntax.Node(n) == w.assignee {
+	if w.b == nil || !w.f.unions || syntax.Node(n) == w.assignee {
 		return
 	}
 	owner := w.b.TypeOf(n.X).Nominal()
