@@ -119,9 +119,9 @@ type finder struct {
 	// unions is set when the crate declares a union: only then are
 	// field reads typed to find union_field effects.
 	unions bool
-	funcs []*Func
-	byKey map[string]*Func
-	names map[*program.Func]Names
+	funcs  []*Func
+	byKey  map[string]*Func
+	names  map[*program.Func]Names
 }
 
 func run(pass *analyzer.Pass) (any, error) {
