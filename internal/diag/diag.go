@@ -146,6 +146,9 @@ type Diagnostic struct {
 	ViaMacro string
 
 	// Effects.
+	// ID is an effect's stable id (see internal/effects): the same
+	// effect keeps it across line moves and version bumps.
+	ID         string
 	Capability string // fs, net, process, ... (see internal/effects)
 	Callee     string
 	Resolution Resolution

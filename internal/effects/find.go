@@ -64,6 +64,9 @@ type Found struct {
 	// Context is where the unsafe block or unsafe fn holding the effect
 	// starts (0 outside unsafe code).
 	Context syntax.Pos
+	// Stmt is the statement holding the effect (nil for effects of
+	// items): its tokens go into the effect's stable id.
+	Stmt syntax.Node
 }
 
 // Call is a call from one function of the crate to another, or into a
@@ -150,8 +153,9 @@ func run(pass *analyzer.Pass) (any, error) {
 		f.crateLevel("proc-macro crate", "proc_macro")
 	}
 	for _, fn := range f.funcs {
-		for _, e := range fn.Effects {
-			d := diag.Diagnostic{
+		ids := f.effectIDs(fn)
+		for i, e := range fn.Effects {
+			d := diag.Diagnostic{ID: ids[i],
 				Category: diag.Effect, Kind: e.Kind, Pos: pass.Position(e.Pos), Function: fn.Path,
 				Cfg: condString(e.Cond), ViaMacro: e.Via, Capability: string(e.Cap), Callee: e.Callee, Resolution: e.Res,
 			}
@@ -346,6 +350,8 @@ type walker struct {
 	// a union field is safe, reading it is not).
 	unsafeCtx []unsafeCtx
 	assignee  syntax.Expr
+	// stmts are the statements around the node, innermost last.
+	stmts []syntax.Node
 }
 
 func (w *walker) scope() *resolve.Scope { return w.c.Scope() }
@@ -359,6 +365,9 @@ func (w *walker) effect(e Found) {
 	e.Cond = cfg.And(w.c.Cond(), e.Cond)
 	if n := len(w.unsafeCtx); n > 0 && e.Context == 0 {
 		e.Context = w.unsafeCtx[n-1].pos
+	}
+	if n := len(w.stmts); n > 0 && e.Stmt == nil {
+		e.Stmt = w.stmts[n-1]
 	}
 	w.fn.Effects = append(w.fn.Effects, e)
 }
@@ -430,12 +439,19 @@ func (w *walker) leave(n syntax.Node, c *program.Cursor) {
 	if k := len(w.unsafeCtx); k > 0 && w.unsafeCtx[k-1].node == n {
 		w.unsafeCtx = w.unsafeCtx[:k-1]
 	}
+	if k := len(w.stmts); k > 0 && w.stmts[k-1] == n {
+		w.stmts = w.stmts[:k-1]
+	}
 }
 
 func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 	w.c = c
 	if w.b != nil {
 		w.b.Enter(n, c)
+	}
+	switch n := n.(type) {
+	case *syntax.ExprStmt, *syntax.LetStmt:
+		w.stmts = append(w.stmts, n)
 	}
 	switch n := n.(type) {
 	case *syntax.BlockExpr:

@@ -97,9 +97,10 @@ func (p *Program) Walk(f *Func, visit func(syntax.Node, *Cursor) bool) {
 // WalkScoped is Walk with a second callback, leave, called after the
 // children of every node that opens a lexical scope or binds names in
 // the enclosing one (blocks, closures, match arms, for, if and while
-// expressions, let statements and let conditions), whether or not visit
-// descended into them: with it, a type inference keeps exact scopes of
-// local variables.
+// expressions, let statements and let conditions) and of expression
+// statements, whether or not visit descended into them: with it, a type
+// inference keeps exact scopes of local variables, and a walker knows
+// the statement it is in.
 func (p *Program) WalkScoped(f *Func, visit func(syntax.Node, *Cursor) bool, leave func(syntax.Node, *Cursor)) {
 	c := &Cursor{p: p, Func: f, scope: f.Scope, exp: f.Exp, cond: f.Cond, leave: leave}
 	c.tree(f.Body, visit)
@@ -109,7 +110,7 @@ func (p *Program) WalkScoped(f *Func, visit func(syntax.Node, *Cursor) bool, lea
 func scoped(n syntax.Node) bool {
 	switch n.(type) {
 	case *syntax.ClosureExpr, *syntax.MatchArm, *syntax.ForExpr, *syntax.IfExpr, *syntax.WhileExpr,
-		*syntax.LetStmt, *syntax.LetExpr:
+		*syntax.LetStmt, *syntax.LetExpr, *syntax.ExprStmt:
 		return true
 	}
 	return false

@@ -10,10 +10,10 @@ import (
 )
 
 // csvHeader is the first row CSV writes. The first eight columns are
-// those of the original contract; cfg, build_time, resolution, kind and
-// unsafe_context were appended so that scripts reading columns by
+// those of the original contract; cfg, build_time, resolution, kind,
+// unsafe_context and id were appended so that scripts reading columns by
 // position keep working.
-var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution", "kind", "unsafe_context"}
+var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution", "kind", "unsafe_context", "id"}
 
 // CSV writes one row per effect, in the Result's order, after the header
 // row crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,
@@ -24,7 +24,8 @@ var csvHeader = []string{"crate", "fn_decl", "callee", "effect", "dir", "file", 
 // always), whether it runs at build time (true or false) and how the
 // callee was resolved (path, type, trait or name), the effect's kind
 // (unsafe_call, raw_deref, ...) and, for code in an unsafe block or
-// unsafe fn, where that starts (file:line). Fields are
+// unsafe fn, where that starts (file:line), and the effect's stable id.
+// Fields are
 // quoted by encoding/csv as needed and otherwise carried unchanged.
 func CSV(w io.Writer, r *analysis.Result) error {
 	if r == nil {
@@ -44,7 +45,7 @@ func CSV(w io.Writer, r *analysis.Result) error {
 		row := []string{
 			clean(r.Crate.Name), clean(e.Function), clean(e.Callee), e.Capability,
 			clean(r.Crate.Path), clean(e.Pos.File), strconv.Itoa(e.Pos.Line), strconv.Itoa(e.Pos.Col),
-			clean(e.Cfg), strconv.FormatBool(e.BuildTime), e.Resolution.String(), clean(e.Kind), contextLoc(e.UnsafeContext),
+			clean(e.Cfg), strconv.FormatBool(e.BuildTime), e.Resolution.String(), clean(e.Kind), contextLoc(e.UnsafeContext), clean(e.ID),
 		}
 		if err := cw.Write(row); err != nil {
 			return err

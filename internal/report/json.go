@@ -29,6 +29,7 @@ type jsonReport struct {
 }
 
 type jsonEffect struct {
+	ID         string `json:"id"` // stable across line moves and version bumps
 	Function   string `json:"function"`
 	Callee     string `json:"callee"`
 	Capability string `json:"capability"`
@@ -160,7 +161,7 @@ func buildJSON(r *analysis.Result) jsonReport {
 	for _, d := range r.Diagnostics {
 		switch d.Category {
 		case diag.Effect:
-			v.Effects = append(v.Effects, jsonEffect{Function: d.Function, Callee: d.Callee, Capability: d.Capability,
+			v.Effects = append(v.Effects, jsonEffect{ID: d.ID, Function: d.Function, Callee: d.Callee, Capability: d.Capability,
 				Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: confidence(d),
 				Resolution: d.Resolution.String(), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime,
 				UnsafeContext: lineOf(d.UnsafeContext)})

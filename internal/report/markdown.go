@@ -119,8 +119,8 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 	}
 	for _, g := range groups {
 		p.printf("### %s (%d)\n\n", mdText(string(g.cap)), len(g.effects))
-		p.print("| Function | Callee | Kind | Location | Confidence |\n")
-		p.print("|---|---|---|---|---|\n")
+		p.print("| Function | Callee | Kind | Location | Confidence | Id |\n")
+		p.print("|---|---|---|---|---|---|\n")
 		shown, folded := foldUnsafe(g.effects)
 		for i, e := range shown {
 			conf := confidence(e)
@@ -131,8 +131,8 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 			if f := folded[i]; f != "" {
 				kind += " (" + mdText(f) + ")"
 			}
-			p.printf("| %s | %s | %s | %s | %s |\n",
-				cell(code(e.Function)), cell(code(e.Callee)), cell(kind), cell(code(loc(e.Pos))+mdNotes(e)), conf)
+			p.printf("| %s | %s | %s | %s | %s | %s |\n",
+				cell(code(e.Function)), cell(code(e.Callee)), cell(kind), cell(code(loc(e.Pos))+mdNotes(e)), conf, cell(code(e.ID)))
 		}
 		p.print("\n")
 	}

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -33,9 +34,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // text report lists.
 func sample() *analysis.Result {
 	const srv = "tinyhttp::server::Server::"
+	n := 0
 	eff := func(fn, callee string, c model.Capability, kind, file string, line, col int) diag.Diagnostic {
+		n++
 		return diag.Diagnostic{Category: diag.Effect, Function: fn, Callee: callee, Capability: string(c), Kind: kind,
-			Pos: diag.Position{File: file, Line: line, Col: col}}
+			Pos: diag.Position{File: file, Line: line, Col: col}, ID: "e" + strconv.Itoa(n)}
 	}
 	at := func(file string, line, col int) diag.Position { return diag.Position{File: file, Line: line, Col: col} }
 
@@ -475,14 +478,14 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution", "kind", "unsafe_context"}; !reflect.DeepEqual(rows[0], want) {
+	if want := []string{"crate", "fn_decl", "callee", "effect", "dir", "file", "line", "col", "cfg", "build_time", "resolution", "kind", "unsafe_context", "id"}; !reflect.DeepEqual(rows[0], want) {
 		t.Errorf("header = %q, want %q", rows[0], want)
 	}
 	effects := r.Of(diag.Effect)
 	if len(rows) != 1+len(effects) {
 		t.Fatalf("%d rows, want %d", len(rows), 1+len(effects))
 	}
-	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true", "path", "ambient", ""}; !reflect.DeepEqual(rows[1], want) {
+	if want := []string{"tinyhttp", `weird, "quoted" fn`, "std::process::Command::new", "process", "/src/tinyhttp", "build.rs", "7", "13", "", "true", "path", "ambient", "", "e15"}; !reflect.DeepEqual(rows[1], want) {
 		t.Errorf("row 1 = %q, want %q", rows[1], want)
 	}
 	found := false
@@ -504,7 +507,7 @@ func TestCSV(t *testing.T) {
 	if len(resolutions) != 4 {
 		t.Errorf("resolution column holds %v, want path, type, trait and name", resolutions)
 	}
-	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,resolution,kind,unsafe_context\n" {
+	if e := render(t, func(b *bytes.Buffer) error { return CSV(b, empty()) }); e != "crate,fn_decl,callee,effect,dir,file,line,col,cfg,build_time,resolution,kind,unsafe_context,id\n" {
 		t.Errorf("empty CSV = %q", e)
 	}
 }
@@ -566,7 +569,7 @@ func TestJSONContract(t *testing.T) {
 	}{
 		{"top", v, sorted("crate", "effects", "functions", "imports", "problems", "coverage", "findings", "io_safety_adoption", "summary")},
 		{"crate", v["crate"], sorted("name", "version", "path", "edition", "target", "features", "dependencies", "build_script", "proc_macro", "assumed_cfgs", "targets", "dependencies_analyzed")},
-		{"effect", first("effects"), sorted("function", "callee", "capability", "kind", "file", "line", "col", "confidence", "resolution", "via_macro", "cfg", "build_time")},
+		{"effect", first("effects"), sorted("id", "function", "callee", "capability", "kind", "file", "line", "col", "confidence", "resolution", "via_macro", "cfg", "build_time")},
 		{"function", first("functions"), sorted("path", "public", "entry", "target", "build_time", "file", "line", "direct", "reachable", "witness")},
 		{"import", first("imports"), sorted("dir", "file", "line", "module", "path", "resolved", "cfg")},
 		{"problem", first("problems"), sorted("kind", "file", "line", "col", "message")},
@@ -672,9 +675,9 @@ func TestMarkdownEscapesPipes(t *testing.T) {
 	if !strings.Contains(row, "``a`b``") {
 		t.Errorf("backtick in code span not fenced in %q", row)
 	}
-	// Unescaped pipes delimit exactly five cells.
-	if n := strings.Count(row, "|") - strings.Count(row, `\|`); n != 6 {
-		t.Errorf("row has %d unescaped pipes, want 6: %q", n, row)
+	// Unescaped pipes delimit exactly six cells.
+	if n := strings.Count(row, "|") - strings.Count(row, `\|`); n != 7 {
+		t.Errorf("row has %d unescaped pipes, want 7: %q", n, row)
 	}
 }
 

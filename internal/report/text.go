@@ -117,6 +117,9 @@ func Text(w io.Writer, r *analysis.Result, o Options) error {
 				if f := folded[i]; f != "" {
 					mark = " [" + f + "]"
 				}
+				if e.ID != "" {
+					mark += " " + paint(ansiDim, "id:"+clean(e.ID))
+				}
 				if m := resolutionMark(e); m != "" {
 					color := ansiDim
 					if lowConfidence(e) {
