@@ -178,7 +178,9 @@ type cacheFlags struct {
 	jobs    int
 }
 
-func (c *cacheFlags) register(fs *flag.FlagSet) {
+func (c *cacheFlags) register(fs *flag.FlagSet) { registerCacheFlags(fs, c) }
+
+func registerCacheFlags(fs *flag.FlagSet, c *cacheFlags) {
 	fs.StringVar(&c.dir, "cache-dir", "", "cache directory")
 	fs.BoolVar(&c.noCache, "no-cache", false, "do not use the cache")
 	fs.IntVar(&c.jobs, "j", 0, "crates analysed in parallel")

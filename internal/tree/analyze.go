@@ -446,6 +446,7 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 	d := st.data
 	cr.Problems, cr.BlindSpots, cr.Findings = orEmpty(d.Problems), orEmpty(d.BlindSpots), d.Findings
 	cr.AssumedCfgs = d.AssumedCfgs
+	cr.Effects = d.Effects
 	cr.Notes = d.Notes
 	if len(s.opt.Full) > 0 && !s.full[p.ID] {
 		return cr // see Options.Full

@@ -24,10 +24,14 @@ type crateData struct {
 	Findings    int               `json:"findings"`
 	AssumedCfgs []string          `json:"assumed_cfgs,omitempty"`
 	Notes       []string          `json:"notes,omitempty"`
+	// Effects are the crate's effects, each with its stable id, for
+	// audits (warden audit, warden check).
+	Effects []diag.Diagnostic `json:"effects,omitempty"`
 }
 
 func toCrateData(r *analysis.Result) *crateData {
-	d := &crateData{Units: r.Units, Problems: r.Of(diag.Problem), BlindSpots: r.Of(diag.BlindSpot), AssumedCfgs: r.Crate.AssumedCfgs}
+	d := &crateData{Units: r.Units, Problems: r.Of(diag.Problem), BlindSpots: r.Of(diag.BlindSpot), AssumedCfgs: r.Crate.AssumedCfgs,
+		Effects: r.Of(diag.Effect)}
 	for _, f := range r.Of(diag.Finding) {
 		if !f.Suppressed {
 			d.Findings++

@@ -115,6 +115,9 @@ type CrateReport struct {
 	Findings    int                 `json:"findings"`
 	AssumedCfgs []string            `json:"assumed_cfgs,omitempty"`
 	Notes       []string            `json:"notes,omitempty"`
+	// Effects are the crate's effects with their stable ids, for audits;
+	// the tree's JSON does not list them (scan does).
+	Effects []diag.Diagnostic `json:"-"`
 }
 
 // Edge is a dependency edge, between package ids.

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wardenrs/warden/internal/audit"
+	"github.com/wardenrs/warden/internal/deps"
+	"github.com/wardenrs/warden/internal/load"
+	"github.com/wardenrs/warden/internal/report"
+	"github.com/wardenrs/warden/internal/tree"
+)
+
+// auditFlags are the flags of the commands that judge a tree against
+// the project file.
+type auditFlags struct {
+	file     string
+	target   string
+	fromLock bool
+	cache    cacheFlags
+}
+
+func (a *auditFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&a.file, "project-file", "", "the decisions and policy file")
+	fs.StringVar(&a.target, "target", "", "target triple")
+	fs.BoolVar(&a.fromLock, "lockfile", false, "resolve from Cargo.lock without cargo")
+	registerCacheFlags(fs, &a.cache)
+}
+
+// judge analyses the tree of the project in dir and judges its effects
+// against the project file.
+func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Project, *audit.Result, error) {
+	path := a.file
+	if path == "" {
+		path = filepath.Join(dir, audit.FileName)
+	}
+	proj, err := audit.Load(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	triple := a.target
+	if triple == "" {
+		triple = load.DefaultTarget
+	}
+	c, err := a.cache.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	mode := deps.Auto
+	if a.fromLock {
+		mode = deps.Lock
+	}
+	g, err := deps.Resolve(ctx, dir, deps.Options{Target: triple, Mode: mode, Cache: c})
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := tree.Analyze(ctx, g, tree.Options{Target: triple, Jobs: a.cache.jobs, Cache: c, Version: cacheVersion(), Progress: progress(e)})
+	if err != nil {
+		return nil, nil, err
+	}
+	var effects, blind []audit.Effect
+	for _, cr := range rep.Crates {
+		for _, d := range cr.Effects {
+			effects = append(effects, audit.Effect{Crate: cr.Name, Version: cr.Version, Diagnostic: d})
+		}
+		for _, d := range cr.BlindSpots {
+			blind = append(blind, audit.Effect{Crate: cr.Name, Version: cr.Version, Diagnostic: d})
+		}
+	}
+	return proj, audit.Evaluate(proj, effects, blind), nil
+}
+
+const auditUsage = `Usage: warden audit <subcommand> [flags] [PATH]
+
+Records and lists the reviewers' decisions on the effects of the
+dependency tree of the project in PATH (default "."). Decisions live in
+the project file (PATH/warden.toml, or --project-file), with the policy;
+the README documents its format. Every subcommand works without a prompt.
+
+Subcommands:
+  list [--unreviewed] [--format text|json]
+        every effect of the tree: id, status, crate, capability, callee,
+        location; status is unreviewed, safe, unsafe, caller-checked or
+        allowed-by-policy
+  accept ID... --reason TEXT
+  reject ID... --reason TEXT
+  caller-checked ID... --reason TEXT
+        record a decision (safe, unsafe, caller-checked) on each effect
+        id; with --crate NAME instead of ids, on every unreviewed effect
+        of that crate. --by NAME names the reviewer (default $USER).
+
+Flags (every subcommand): --project-file FILE, --target TRIPLE,
+--lockfile, -j N, --cache-dir DIR, --no-cache (as for "warden tree").
+
+Exit status: 0 on success, 2 on usage or input errors (an unknown id, a
+decision without a reason, a malformed project file, with its file:line).
+`
+
+func auditCommand() *command {
+	return &command{
+		name:    "audit",
+		summary: "list effects with their review status, and record reviewers' decisions",
+		usage:   auditUsage,
+		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) == 0 {
+				fmt.Fprint(e.stderr, auditUsage)
+				return fmt.Errorf("%w: missing subcommand", errUsage)
+			}
+			sub, rest := args[0], args[1:]
+			switch sub {
+			case "list":
+				return auditList(ctx, e, rest)
+			case "accept":
+				return auditDecide(ctx, e, audit.Safe, rest)
+			case "reject":
+				return auditDecide(ctx, e, audit.Unsafe, rest)
+			case "caller-checked":
+				return auditDecide(ctx, e, audit.CallerChecked, rest)
+			}
+			return fmt.Errorf("%w: unknown audit subcommand %q (list, accept, reject or caller-checked)", errUsage, sub)
+		},
+	}
+}
+
+func auditList(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "audit", auditUsage)
+	var af auditFlags
+	af.register(fs)
+	unreviewed := fs.Bool("unreviewed", false, "only unreviewed effects")
+	format := fs.String("format", "text", "text or json")
+	dir, err := crateArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("%w: unknown format %q (text or json)", errUsage, *format)
+	}
+	_, res, err := af.judge(ctx, e, dir)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(e.stdout)
+	if *format == "json" {
+		err = report.AuditJSON(out, res, *unreviewed)
+	} else {
+		err = report.AuditText(out, res, *unreviewed)
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func auditDecide(ctx context.Context, e *env, decision string, args []string) error {
+	fs := newFlagSet(e, "audit", auditUsage)
+	var af auditFlags
+	af.register(fs)
+	reason := fs.String("reason", "", "why")
+	crate := fs.String("crate", "", "decide on every unreviewed effect of this crate")
+	by := fs.String("by", os.Getenv("USER"), "the reviewer")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *reason == "" {
+		return fmt.Errorf("%w: a decision needs --reason", errUsage)
+	}
+	// Arguments are ids, and at most one directory (an existing one).
+	dir := "."
+	var ids []string
+	for _, a := range rest {
+		if st, err := os.Stat(a); err == nil && st.IsDir() {
+			dir = a
+			continue
+		}
+		ids = append(ids, a)
+	}
+	if len(ids) == 0 && *crate == "" {
+		return fmt.Errorf("%w: give effect ids, or --crate NAME", errUsage)
+	}
+	proj, res, err := af.judge(ctx, e, dir)
+	if err != nil {
+		return err
+	}
+	byID := map[string][]audit.Item{}
+	for _, it := range res.Items {
+		byID[it.ID] = append(byID[it.ID], it)
+	}
+	var picked []audit.Item
+	for _, id := range ids {
+		items := byID[id]
+		if len(items) == 0 {
+			return fmt.Errorf("%w: no effect of the tree has id %s (see warden audit list)", errUsage, id)
+		}
+		picked = append(picked, items...)
+	}
+	if *crate != "" {
+		for _, it := range res.Items {
+			if it.Crate == *crate && it.Status == audit.Unreviewed {
+				picked = append(picked, it)
+			}
+		}
+	}
+	var ds []audit.Decision
+	seen := map[string]bool{}
+	for _, it := range picked {
+		key := it.Crate + " " + it.ID
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if it.Decision != nil {
+			return fmt.Errorf("%w: %s %s already has a decision (%s:%d); edit or remove it there", errUsage,
+				it.Crate, it.ID, proj.Path, it.Decision.Line)
+		}
+		ds = append(ds, audit.Decision{Crate: it.Crate, Version: it.Version, ID: it.ID, Function: it.Function,
+			Callee: it.Callee, Capability: it.Capability, Decision: decision, By: *by,
+			Date: time.Now().UTC().Format("2006-01-02"), Reason: *reason})
+	}
+	if len(ds) == 0 {
+		fmt.Fprintln(e.stderr, "warden audit: nothing to decide")
+		return nil
+	}
+	if err := proj.Append(ds); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "warden audit: %d decision(s) %s written to %s\n", len(ds), decision, proj.Path)
+	return nil
+}
+
+const checkUsage = `Usage: warden check [flags] [PATH]
+
+The CI gate: analyses the dependency tree of the project in PATH (default
+".") and judges every effect against the project file (PATH/warden.toml,
+or --project-file): a decision on the effect's id (carried over from any
+earlier version of the crate), or the policy allowing its capability.
+Prints each cause with its location.
+
+Flags:
+  --format F            text (default), json or md (a pull-request comment)
+  --project-file FILE   the decisions and policy file
+  --target, --lockfile, -j, --cache-dir, --no-cache   as for "warden tree"
+
+Exit status: 0 when every effect is allowed or reviewed (and blind spots
+pass the policy); 1 when an effect is unreviewed or rejected (decision
+unsafe), a decision is stale (matches no effect any more), or the tree has
+blind spots and the policy's blind is "fail" (the default); 2 on usage or
+input errors, such as a malformed project file (reported with file:line).
+`
+
+func checkCommand() *command {
+	return &command{
+		name:    "check",
+		summary: "the CI gate: every effect of the tree reviewed or allowed by the project's policy",
+		usage:   checkUsage,
+		run: func(ctx context.Context, e *env, args []string) error {
+			fs := newFlagSet(e, "check", checkUsage)
+			var af auditFlags
+			af.register(fs)
+			format := fs.String("format", "text", "text, json or md")
+			dir, err := crateArgs(fs, args)
+			if err != nil {
+				return err
+			}
+			switch *format {
+			case "text", "json", "md":
+			default:
+				return fmt.Errorf("%w: unknown format %q (text, json or md)", errUsage, *format)
+			}
+			proj, res, err := af.judge(ctx, e, dir)
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(e.stdout)
+			switch *format {
+			case "json":
+				err = report.CheckJSON(out, res)
+			case "md":
+				err = report.CheckMarkdown(out, res, proj.Path)
+			default:
+				err = report.CheckText(out, res, proj.Path)
+			}
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return err
+			}
+			if !res.Pass() {
+				return errFindings
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// copyTree copies the files of src (a small test project) under dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkJSON runs warden check --format json and decodes it.
+func checkJSON(t *testing.T, want int, args ...string) (v struct {
+	Pass       bool `json:"pass"`
+	Unreviewed int  `json:"unreviewed"`
+	Stale      int  `json:"stale"`
+	Effects    []struct {
+		ID, Crate, Version, Callee, Capability, Status string
+	} `json:"effects"`
+	StaleList []struct {
+		ID   string `json:"id"`
+		Line int    `json:"line"`
+	} `json:"stale_decisions"`
+}) {
+	t.Helper()
+	out := wantExit(t, want, append([]string{"check", "--format", "json"}, args...)...)
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("check json: %v\n%s", err, out)
+	}
+	return v
+}
+
+// TestAuditEndToEnd is issue 11's scripted review of a project with a
+// path dependency: the gate fails with nothing reviewed and passes once
+// every effect is accepted; after a version bump that moves every line
+// and adds one network call, exactly that call is unreviewed and every
+// other decision carries over; a reviewed effect that disappears leaves
+// a stale decision; a malformed project file is an input error.
+func TestAuditEndToEnd(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "audit"), root)
+	app := filepath.Join(root, "app")
+	cache := t.TempDir()
+	c := []string{"--cache-dir", cache}
+
+	v := checkJSON(t, exitFindings, append(c, app)...)
+	if v.Pass || v.Unreviewed != 3 {
+		t.Fatalf("fresh project: pass %v with %d unreviewed, want a failure with 3", v.Pass, v.Unreviewed)
+	}
+	list := wantExit(t, exitOK, append([]string{"audit", "list", "--unreviewed"}, append(c, app)...)...)
+	if n := strings.Count(list, "unreviewed"); n != 3 {
+		t.Errorf("audit list --unreviewed shows %d effects, want 3:\n%s", n, list)
+	}
+	wantExit(t, exitUsage, append([]string{"audit", "accept", "--crate", "auditdep"}, append(c, app)...)...) // no reason
+	wantExit(t, exitOK, append([]string{"audit", "accept", "--crate", "auditdep", "--reason", "its own config files"}, append(c, app)...)...)
+	var appID string
+	for _, e := range v.Effects {
+		if e.Crate == "auditapp" {
+			appID = e.ID
+		}
+	}
+	wantExit(t, exitUsage, append([]string{"audit", "accept", "0000000000000000", "--reason", "x"}, append(c, app)...)...) // unknown id
+	wantExit(t, exitOK, append([]string{"audit", "accept", appID, "--reason", "HOME locates the config", "--by", "tester"}, append(c, app)...)...)
+	if v := checkJSON(t, exitOK, append(c, app)...); !v.Pass {
+		t.Fatalf("after accepting everything the gate fails: %+v", v)
+	}
+
+	// A version bump: every line moves, one network call is new.
+	dep := filepath.Join(root, "dep")
+	manifest := filepath.Join(dep, "Cargo.toml")
+	m, _ := os.ReadFile(manifest)
+	writeFile(t, dep, "Cargo.toml", strings.Replace(string(m), `version = "1.0.0"`, `version = "1.1.0"`, 1))
+	lib, _ := os.ReadFile(filepath.Join(dep, "src", "lib.rs"))
+	src := "// 1.1.0 moves every line down.\n\n" + string(lib) +
+		"\npub fn report() {\n    let _ = std::net::TcpStream::connect(\"telemetry.example:443\");\n}\n"
+	writeFile(t, dep, "src/lib.rs", src)
+	v = checkJSON(t, exitFindings, append(c, app)...)
+	if v.Unreviewed != 1 || len(v.Effects) != 1 || v.Effects[0].Callee != "std::net::TcpStream::connect" || v.Effects[0].Version != "1.1.0" {
+		t.Fatalf("after the bump: %d unreviewed %+v, want exactly the new TcpStream::connect of 1.1.0", v.Unreviewed, v.Effects)
+	}
+	text := wantExit(t, exitFindings, append([]string{"check"}, append(c, app)...)...)
+	if !strings.Contains(text, "2 carried over") {
+		t.Errorf("check does not report the carried-over decisions:\n%s", text)
+	}
+
+	// A reviewed effect disappears: its decision is stale.
+	writeFile(t, dep, "src/lib.rs", strings.Replace(src, `let _ = fs::write(format!("{dir}/.marker"), b"x");`, "let _ = dir;", 1))
+	wantExit(t, exitOK, append([]string{"audit", "accept", v.Effects[0].ID, "--reason", "telemetry is documented"}, append(c, app)...)...)
+	v = checkJSON(t, exitFindings, append(c, app)...)
+	if v.Stale != 1 || len(v.StaleList) != 1 || v.StaleList[0].Line == 0 {
+		t.Fatalf("after removing fs::write: %d stale %+v, want one, with its line", v.Stale, v.StaleList)
+	}
+
+	// A malformed project file is an input error with its location.
+	writeFile(t, app, "warden.toml", "[[decision]]\ncrate = \"x\"\nid = \"y\"\ndecision = \"maybe\"\nreason = \"r\"\n")
+	code, _, errOut := runProcess(t, append([]string{"check"}, append(c, app)...)...)
+	if code != exitUsage || !strings.Contains(errOut, "warden.toml:1:") {
+		t.Errorf("malformed decision: exit %d, stderr %q; want 2 and warden.toml:1", code, errOut)
+	}
+	writeFile(t, app, "warden.toml", "[policy\n")
+	code, _, errOut = runProcess(t, append([]string{"check"}, append(c, app)...)...)
+	if code != exitUsage || !regexp.MustCompile(`warden\.toml:\d+: `).MatchString(errOut) {
+		t.Errorf("broken TOML: exit %d, stderr %q; want 2 and warden.toml:LINE", code, errOut)
+	}
+	// The policy allows a capability without review.
+	writeFile(t, app, "warden.toml", "[crates.auditdep]\nallow = [\"fs\", \"net\"]\nreason = \"its own files, documented telemetry\"\n[crates.auditapp]\nallow = [\"env\"]\n")
+	if v := checkJSON(t, exitOK, append(c, app)...); !v.Pass {
+		t.Errorf("policy allowing every capability: the gate fails: %+v", v)
+	}
+}

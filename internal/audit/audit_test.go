@@ -1,0 +1,123 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wardenrs/warden/internal/diag"
+)
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ name, text, want string }{
+		{"broken toml", "[policy\n", "warden.toml:"},
+		{"unknown key", "[policy]\nblinds = \"warn\"\n", `warden.toml:2: unknown key "policy.blinds"`},
+		{"bad blind", "[policy]\nblind = \"maybe\"\n", `warden.toml:2: policy.blind is "maybe"`},
+		{"bad capability", "[crates.tokio]\nallow = [\"netz\"]\n", `warden.toml:2: crates.tokio.allow: unknown capability "netz"`},
+		{"bad decision", "\n[[decision]]\ncrate = \"a\"\nid = \"1\"\ndecision = \"ok\"\nreason = \"r\"\n", `warden.toml:2: decision "ok"`},
+		{"no reason", "[[decision]]\ncrate = \"a\"\nid = \"1\"\ndecision = \"safe\"\n", "warden.toml:1: decision on a 1 has no reason"},
+		{"no id", "[[decision]]\ncrate = \"a\"\ndecision = \"safe\"\nreason = \"r\"\n", "warden.toml:1: a decision needs crate and id"},
+		{"twice", "[[decision]]\ncrate = \"a\"\nid = \"1\"\ndecision = \"safe\"\nreason = \"r\"\n[[decision]]\ncrate = \"a\"\nid = \"1\"\ndecision = \"unsafe\"\nreason = \"r\"\n",
+			"warden.toml:6: second decision on a 1 (the first is at line 1)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("warden.toml", []byte(tc.text))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Parse = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func effect(crate, version, id, capability string, build bool) Effect {
+	return Effect{Crate: crate, Version: version, Diagnostic: diag.Diagnostic{Category: diag.Effect, ID: id, Capability: capability, BuildTime: build}}
+}
+
+func TestEvaluate(t *testing.T) {
+	p, err := Parse("warden.toml", []byte(`
+[policy]
+separate_build_time = true
+[policy.default]
+allow = ["unsafe"]
+[crates.tokio]
+allow = ["net"]
+allow_build = ["build", "env"]
+reason = "runtime"
+[[decision]]
+crate = "tempfile"
+version = "3.2.0"
+id = "a1"
+decision = "safe"
+reason = "creates its file"
+[[decision]]
+crate = "tempfile"
+version = "3.3.0"
+id = "a2"
+decision = "unsafe"
+reason = "writes outside the temp dir"
+[[decision]]
+crate = "gone"
+id = "z9"
+decision = "caller-checked"
+reason = "was fine"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Evaluate(p, []Effect{
+		effect("tempfile", "3.3.0", "a1", "fs", false),     // safe, carried over from 3.2.0
+		effect("tempfile", "3.3.0", "a2", "fs", false),     // rejected
+		effect("tempfile", "3.3.0", "a3", "fs", false),     // unreviewed
+		effect("tempfile", "3.3.0", "a4", "unsafe", false), // default policy
+		effect("tokio", "1.0.0", "b1", "net", false),       // allowed
+		effect("tokio", "1.0.0", "b2", "env", true),        // allowed at build time
+		effect("tokio", "1.0.0", "b3", "env", false),       // not at run time
+	}, []Effect{effect("x", "1", "", "", false)})
+	var got []string
+	for _, it := range r.Items {
+		got = append(got, it.ID+"="+it.Status+"/"+it.CarriedFrom)
+	}
+	want := "a1=safe/3.2.0 a2=unsafe/ a3=unreviewed/ a4=allowed-by-policy/ b1=allowed-by-policy/ b2=allowed-by-policy/ b3=unreviewed/"
+	if strings.Join(got, " ") != want {
+		t.Errorf("statuses:\n %s\nwant\n %s", strings.Join(got, " "), want)
+	}
+	if len(r.Stale) != 1 || r.Stale[0].ID != "z9" || r.Stale[0].Line == 0 {
+		t.Errorf("stale = %+v, want the decision on z9 with its line", r.Stale)
+	}
+	u, rj, s, b := r.Failures()
+	if u != 2 || rj != 1 || s != 1 || b != 1 || r.Pass() {
+		t.Errorf("failures = %d %d %d %d (pass %v), want 2 1 1 1 and a failure", u, rj, s, b, r.Pass())
+	}
+}
+
+// TestAppend: decisions written by Append read back as written, hostile
+// strings included, and the file's earlier content stays.
+func TestAppend(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	head := "# team policy\n[policy]\nblind = \"warn\"\n"
+	if err := os.WriteFile(path, []byte(head), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Decision{Crate: "c", Version: "1.0.0", ID: "abc", Function: "c::f", Callee: `x"y\z`, Capability: "fs",
+		Decision: Safe, By: "me", Date: "2026-11-30", Reason: "line\nbreak \x1b[31m and \"quotes\""}
+	if err := p.Append([]Decision{d}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(data), head) {
+		t.Errorf("the file's content changed:\n%s", data)
+	}
+	q, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Line = q.Decisions[0].Line
+	if len(q.Decisions) != 1 || q.Decisions[0] != d || q.Policy.Blind != "warn" {
+		t.Errorf("read back %+v (policy %+v), want %+v", q.Decisions, q.Policy, d)
+	}
+}
