@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -128,5 +130,87 @@ func TestAuditEndToEnd(t *testing.T) {
 	writeFile(t, app, "warden.toml", "[crates.auditdep]\nallow = [\"fs\", \"net\"]\nreason = \"its own files, documented telemetry\"\n[crates.auditapp]\nallow = [\"env\"]\n")
 	if v := checkJSON(t, exitOK, append(c, app)...); !v.Pass {
 		t.Errorf("policy allowing every capability: the gate fails: %+v", v)
+	}
+}
+
+// TestDiff: an update that adds a network call to a dependency is
+// reported as net gained, with the new effect and the caller's new reach
+// and its witness; the same state twice gains nothing. Between two git
+// revisions too.
+func TestDiff(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "audit"), filepath.Join(root, "old"))
+	copyTree(t, filepath.Join("..", "..", "testdata", "audit"), filepath.Join(root, "new"))
+	dep := filepath.Join(root, "new", "dep")
+	m, _ := os.ReadFile(filepath.Join(dep, "Cargo.toml"))
+	writeFile(t, dep, "Cargo.toml", strings.Replace(string(m), `version = "1.0.0"`, `version = "1.1.0"`, 1))
+	lib, _ := os.ReadFile(filepath.Join(dep, "src", "lib.rs"))
+	writeFile(t, dep, "src/lib.rs", string(lib)+"\npub fn report() {\n    let _ = std::net::TcpStream::connect(\"t.example:443\");\n}\n")
+	app := filepath.Join(root, "new", "app")
+	main, _ := os.ReadFile(filepath.Join(app, "src", "main.rs"))
+	writeFile(t, app, "src/main.rs", strings.Replace(string(main), "    println!", "    auditdep::report();\n    println!", 1))
+	cache := []string{"--cache-dir", t.TempDir()}
+
+	out := wantExit(t, exitFindings, append([]string{"diff", "--format", "json"}, append(cache, filepath.Join(root, "old", "app"), app)...)...)
+	var v struct {
+		Gained bool `json:"gained"`
+		Crates []struct {
+			Name       string
+			OldVersion string                                           `json:"old_version"`
+			NewVersion string                                           `json:"new_version"`
+			Gained     []string                                         `json:"gained"`
+			NewReach   []struct{ Function, Capability, Witness string } `json:"new_reach"`
+			NewEffects []struct{ Callee, File string }                  `json:"new_effects"`
+		} `json:"crates"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("diff json: %v\n%s", err, out)
+	}
+	found := false
+	for _, c := range v.Crates {
+		if c.Name == "auditdep" {
+			found = true
+			if c.OldVersion != "1.0.0" || c.NewVersion != "1.1.0" || !contains(c.Gained, "net") || len(c.NewEffects) != 1 ||
+				c.NewEffects[0].Callee != "std::net::TcpStream::connect" {
+				t.Errorf("auditdep: %+v, want 1.0.0 -> 1.1.0, net gained, one new TcpStream::connect", c)
+			}
+		}
+		if c.Name == "auditapp" {
+			if len(c.NewReach) != 1 || !strings.Contains(c.NewReach[0].Witness, "auditdep::report -> std::net::TcpStream::connect") {
+				t.Errorf("auditapp's new reach %+v, want main reaching net through auditdep::report", c.NewReach)
+			}
+		}
+	}
+	if !v.Gained || !found {
+		t.Errorf("diff = %+v, want auditdep gaining net", v)
+	}
+	wantExit(t, exitOK, append([]string{"diff"}, append(cache, filepath.Join(root, "old", "app"), filepath.Join(root, "old", "app"))...)...)
+
+	// Two git revisions of the project.
+	repo := filepath.Join(root, "repo")
+	copyTree(t, filepath.Join(root, "old"), repo)
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-q", "-m", "old")
+	copyTree(t, filepath.Join(root, "new"), repo)
+	git("add", ".")
+	git("commit", "-q", "-m", "new")
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestIssueHelperProcess$", "--", "diff"}, append(cache, "HEAD~1", "HEAD")...)...)
+	cmd.Dir = filepath.Join(repo, "app")
+	cmd.Env = append(os.Environ(), helperEnv+"=1")
+	outb, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFindings || !strings.Contains(string(outb), "auditdep 1.0.0 -> 1.1.0") {
+		t.Errorf("diff HEAD~1 HEAD: %v\n%s", err, outb)
 	}
 }
