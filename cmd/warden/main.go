@@ -76,10 +76,22 @@ func main() {
 			stopProfile = sp
 		}
 	}
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr}, cargoArgs(os.Args[0], os.Args[1:]))
 	stop()
 	stopProfile()
 	os.Exit(code)
+}
+
+// cargoArgs makes the binary a cargo subcommand: installed (or linked)
+// as cargo-warden, "cargo warden check" runs it as "cargo-warden warden
+// check", and the "warden" argument is dropped.
+func cargoArgs(argv0 string, args []string) []string {
+	name := argv0[strings.LastIndexAny(argv0, `/\`)+1:] // either separator: a Windows path too
+	name = strings.TrimSuffix(name, ".exe")
+	if name == "cargo-warden" && len(args) > 0 && args[0] == "warden" {
+		return args[1:]
+	}
+	return args
 }
 
 // run executes the command line args and returns the exit code.

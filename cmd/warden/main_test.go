@@ -174,3 +174,22 @@ func TestScanWorkspace(t *testing.T) {
 		t.Errorf("workspace json: exit %d\n%s", code, out)
 	}
 }
+
+// TestCargoSubcommand: as cargo-warden, "cargo warden check" arrives as
+// "cargo-warden warden check"; as warden, arguments are kept.
+func TestCargoSubcommand(t *testing.T) {
+	for _, tc := range []struct {
+		argv0 string
+		args  []string
+		want  string
+	}{
+		{"/usr/local/bin/cargo-warden", []string{"warden", "check", "."}, "check ."},
+		{"cargo-warden", []string{"check"}, "check"},
+		{"/usr/bin/warden", []string{"warden", "x"}, "warden x"},
+		{`C:\bin\cargo-warden.exe`, []string{"warden", "tree"}, "tree"},
+	} {
+		if got := strings.Join(cargoArgs(tc.argv0, tc.args), " "); got != tc.want {
+			t.Errorf("cargoArgs(%q, %q) = %q, want %q", tc.argv0, tc.args, got, tc.want)
+		}
+	}
+}
