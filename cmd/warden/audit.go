@@ -72,7 +72,20 @@ func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Proj
 			blind = append(blind, audit.Effect{Crate: cr.Name, Version: cr.Version, Diagnostic: d})
 		}
 	}
-	return proj, audit.Evaluate(proj, effects, blind), nil
+	var vet *audit.Vet
+	if len(proj.Policy.Vet.Trust) > 0 {
+		sc := proj.Policy.Vet.SupplyChain
+		if sc == "" {
+			sc = "supply-chain"
+		}
+		if !filepath.IsAbs(sc) {
+			sc = filepath.Join(filepath.Dir(path), sc)
+		}
+		if vet, err = audit.LoadVet(sc); err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", errUsage, err)
+		}
+	}
+	return proj, audit.EvaluateWith(proj, vet, effects, blind), nil
 }
 
 const auditUsage = `Usage: warden audit <subcommand> [flags] [PATH]
@@ -231,6 +244,55 @@ func auditDecide(ctx context.Context, e *env, decision string, args []string) er
 	}
 	fmt.Fprintf(e.stderr, "warden audit: %d decision(s) %s written to %s\n", len(ds), decision, proj.Path)
 	return nil
+}
+
+const vetUsage = `Usage: warden vet export [flags] [PATH]
+
+Writes cargo-vet audit entries (the syntax of supply-chain/audits.toml) for
+the crate versions of the tree of the project in PATH (default ".") whose
+every effect is reviewed or allowed in the project file, with no rejected
+effect and no blind spot, for the criterion Warden defines,
+"warden-reviewed" (its description is printed first, for
+supply-chain/config.toml).
+
+Flags: --who NAME (default $USER), --project-file, --target, --lockfile,
+-j, --cache-dir, --no-cache (as for "warden check").
+
+The other direction: with [policy.vet] trust = ["safe-to-deploy"] in the
+project file, "warden check" trusts the crate versions that
+supply-chain/audits.toml or imports.lock certifies for that criterion.
+`
+
+func vetCommand() *command {
+	return &command{
+		name:    "vet",
+		summary: "cargo-vet interop: export audit entries for crates whose effects are all reviewed",
+		usage:   vetUsage,
+		run: func(ctx context.Context, e *env, args []string) error {
+			if len(args) == 0 || args[0] != "export" {
+				fmt.Fprint(e.stderr, vetUsage)
+				return fmt.Errorf("%w: want \"vet export\"", errUsage)
+			}
+			fs := newFlagSet(e, "vet", vetUsage)
+			var af auditFlags
+			af.register(fs)
+			who := fs.String("who", os.Getenv("USER"), "the auditor's name")
+			dir, err := crateArgs(fs, args[1:])
+			if err != nil {
+				return err
+			}
+			_, res, err := af.judge(ctx, e, dir)
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(e.stdout)
+			err = audit.ExportVet(out, res, *who)
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			return err
+		},
+	}
 }
 
 const checkUsage = `Usage: warden check [flags] [PATH]

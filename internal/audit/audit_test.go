@@ -121,3 +121,79 @@ func TestAppend(t *testing.T) {
 		t.Errorf("read back %+v (policy %+v), want %+v", q.Decisions, q.Policy, d)
 	}
 }
+
+// TestVet: full audits, imported audits and delta chains certify
+// versions; check trusts them for the criteria the policy names.
+func TestVet(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("audits.toml", `
+[[audits.tempfile]]
+who = "a"
+criteria = "safe-to-deploy"
+version = "3.2.0"
+
+[[audits.tempfile]]
+who = "a"
+criteria = ["safe-to-deploy", "safe-to-run"]
+delta = "3.2.0 -> 3.3.0"
+
+[[audits.libc]]
+who = "b"
+criteria = "safe-to-run"
+version = "0.2.139"
+`)
+	write("imports.lock", `
+[[audits.mozilla.audits.log]]
+criteria = "safe-to-deploy"
+version = "0.4.17"
+`)
+	v, err := LoadVet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		crate, version, criterion string
+		want                      bool
+	}{
+		{"tempfile", "3.2.0", "safe-to-deploy", true},
+		{"tempfile", "3.3.0", "safe-to-deploy", true}, // through the delta
+		{"tempfile", "3.3.0", "safe-to-run", false},   // the delta's source is not certified for it
+		{"libc", "0.2.139", "safe-to-run", true},
+		{"libc", "0.2.139", "safe-to-deploy", false},
+		{"log", "0.4.17", "safe-to-deploy", true}, // imported
+		{"log", "0.4.18", "safe-to-deploy", false},
+	} {
+		if got := v.Certified(tc.crate, tc.version, tc.criterion); got != tc.want {
+			t.Errorf("Certified(%s %s %s) = %v, want %v", tc.crate, tc.version, tc.criterion, got, tc.want)
+		}
+	}
+	p, err := Parse("warden.toml", []byte("[policy.vet]\ntrust = [\"safe-to-deploy\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := EvaluateWith(p, v, []Effect{effect("tempfile", "3.3.0", "a", "fs", false), effect("libc", "0.2.139", "b", "system", false)}, nil)
+	if r.Items[0].Status != Vetted || r.Items[1].Status != Unreviewed {
+		t.Errorf("statuses %s %s, want trusted-by-vet and unreviewed", r.Items[0].Status, r.Items[1].Status)
+	}
+	var b strings.Builder
+	if err := ExportVet(&b, r, "me"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "[[audits.tempfile]]") || strings.Contains(b.String(), "[[audits.libc]]") {
+		t.Errorf("export:\n%s\nwant tempfile (all reviewed) and not libc", b.String())
+	}
+	// The export reads back as cargo-vet audits.
+	write("audits.toml", b.String())
+	if v2, err := LoadVet(dir); err != nil || !v2.Certified("tempfile", "3.3.0", Criterion) {
+		t.Errorf("exported audits read back: %v, tempfile 3.3.0 certified %v", err, err == nil && v2.Certified("tempfile", "3.3.0", Criterion))
+	}
+	write("audits.toml", "[[audits.x]\n")
+	if _, err := LoadVet(dir); err == nil || !strings.Contains(err.Error(), "audits.toml:") {
+		t.Errorf("LoadVet on a broken audits.toml = %v, want an error at audits.toml:LINE", err)
+	}
+}

@@ -10,6 +10,9 @@ import (
 const (
 	Unreviewed = "unreviewed"
 	Allowed    = "allowed-by-policy"
+	// Vetted: the crate version is certified by a cargo-vet audit for a
+	// criterion the policy trusts.
+	Vetted = "trusted-by-vet"
 	// Safe, Unsafe and CallerChecked are the statuses of effects with a
 	// decision.
 )
@@ -46,7 +49,12 @@ type Result struct {
 // Evaluate judges effects against the project: a decision on the effect
 // (by crate and id, whatever version it was made on), else the crate's
 // policy (or the default) allowing its capability, else unreviewed.
-func Evaluate(p *Project, effects, blind []Effect) *Result {
+func Evaluate(p *Project, effects, blind []Effect) *Result { return EvaluateWith(p, nil, effects, blind) }
+
+// EvaluateWith is Evaluate that also trusts the crate versions vet
+// certifies for a criterion the policy trusts (after decisions, before
+// the allow lists).
+func EvaluateWith(p *Project, vet *Vet, effects, blind []Effect) *Result {
 	byKey := map[string]*Decision{}
 	for i := range p.Decisions {
 		d := &p.Decisions[i]
@@ -62,6 +70,8 @@ func Evaluate(p *Project, effects, blind []Effect) *Result {
 			if d.Version != "" && d.Version != e.Version {
 				it.CarriedFrom = d.Version
 			}
+		} else if p.vetted(vet, e) {
+			it.Status = Vetted
 		} else if p.allows(e) {
 			it.Status = Allowed
 		}
@@ -73,6 +83,17 @@ func Evaluate(p *Project, effects, blind []Effect) *Result {
 		}
 	}
 	return r
+}
+
+// vetted reports whether a trusted cargo-vet audit certifies the
+// effect's crate version.
+func (p *Project) vetted(vet *Vet, e Effect) bool {
+	for _, c := range p.Policy.Vet.Trust {
+		if vet.Certified(e.Crate, e.Version, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // allows reports whether the policy allows an effect without review.

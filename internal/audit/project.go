@@ -67,6 +67,18 @@ type Policy struct {
 	// SeparateBuildTime judges build-time effects against allow_build
 	// rather than allow.
 	SeparateBuildTime bool `toml:"separate_build_time"`
+	// Vet trusts the crates a project's cargo-vet audits certify.
+	Vet VetPolicy `toml:"vet"`
+}
+
+// VetPolicy says which cargo-vet certifications Warden trusts.
+type VetPolicy struct {
+	// Trust lists the criteria (safe-to-deploy, safe-to-run, ...): a
+	// crate version audited for one of them needs no review in Warden.
+	Trust []string `toml:"trust"`
+	// SupplyChain is the cargo-vet directory, relative to the project
+	// file (default "supply-chain").
+	SupplyChain string `toml:"supply_chain"`
 }
 
 // Project is the content of the project file.
