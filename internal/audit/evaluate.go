@@ -49,7 +49,9 @@ type Result struct {
 // Evaluate judges effects against the project: a decision on the effect
 // (by crate and id, whatever version it was made on), else the crate's
 // policy (or the default) allowing its capability, else unreviewed.
-func Evaluate(p *Project, effects, blind []Effect) *Result { return EvaluateWith(p, nil, effects, blind) }
+func Evaluate(p *Project, effects, blind []Effect) *Result {
+	return EvaluateWith(p, nil, effects, blind)
+}
 
 // EvaluateWith is Evaluate that also trusts the crate versions vet
 // certifies for a criterion the policy trusts (after decisions, before
