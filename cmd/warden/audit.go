@@ -85,7 +85,11 @@ func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Proj
 			return nil, nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
 	}
-	return proj, audit.EvaluateWith(proj, vet, effects, blind), nil
+	calls := make([]audit.Call, len(rep.CrossCalls))
+	for i, c := range rep.CrossCalls {
+		calls[i] = audit.Call(c)
+	}
+	return proj, audit.EvaluateWith(proj, vet, calls, effects, blind), nil
 }
 
 const auditUsage = `Usage: warden audit <subcommand> [flags] [PATH]

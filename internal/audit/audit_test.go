@@ -176,7 +176,7 @@ version = "0.4.17"
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := EvaluateWith(p, v, []Effect{effect("tempfile", "3.3.0", "a", "fs", false), effect("libc", "0.2.139", "b", "system", false)}, nil)
+	r := EvaluateWith(p, v, nil, []Effect{effect("tempfile", "3.3.0", "a", "fs", false), effect("libc", "0.2.139", "b", "system", false)}, nil)
 	if r.Items[0].Status != Vetted || r.Items[1].Status != Unreviewed {
 		t.Errorf("statuses %s %s, want trusted-by-vet and unreviewed", r.Items[0].Status, r.Items[1].Status)
 	}
@@ -195,5 +195,35 @@ version = "0.4.17"
 	write("audits.toml", "[[audits.x]\n")
 	if _, err := LoadVet(dir); err == nil || !strings.Contains(err.Error(), "audits.toml:") {
 		t.Errorf("LoadVet on a broken audits.toml = %v, want an error at audits.toml:LINE", err)
+	}
+}
+
+// TestCallerChecked: a caller-checked effect makes each call of its
+// function from another crate an effect of that crate to review, with an
+// id that lasts; reviewing it passes.
+func TestCallerChecked(t *testing.T) {
+	p, err := Parse("warden.toml", []byte("[[decision]]\ncrate = \"dep\"\nid = \"e1\"\ndecision = \"caller-checked\"\nreason = \"the path must be the caller's\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := effect("dep", "1.0.0", "e1", "fs", false)
+	e.Function = "dep::open"
+	calls := []Call{
+		{CallerCrate: "app", CallerVersion: "0.1.0", Caller: "app::main", File: "src/main.rs", Line: 3, CalleeCrate: "dep", Callee: "dep::open"},
+		{CallerCrate: "app", CallerVersion: "0.1.0", Caller: "app::other", File: "src/main.rs", Line: 9, CalleeCrate: "dep", Callee: "dep::close"},
+	}
+	r := EvaluateWith(p, nil, calls, []Effect{e}, nil)
+	if len(r.Items) != 2 || r.Items[0].Status != CallerChecked || r.Items[1].Kind != ObligationKind ||
+		r.Items[1].Crate != "app" || r.Items[1].Function != "app::main" || r.Items[1].Status != Unreviewed {
+		t.Fatalf("items %+v, want the caller-checked effect and one unreviewed obligation of app::main", r.Items)
+	}
+	ob := r.Items[1].ID
+	again := EvaluateWith(p, nil, calls, []Effect{e}, nil)
+	if again.Items[1].ID != ob {
+		t.Errorf("obligation id changed between runs: %s, %s", ob, again.Items[1].ID)
+	}
+	p.Decisions = append(p.Decisions, Decision{Crate: "app", ID: ob, Decision: Safe, Reason: "main passes its own config path"})
+	if r := EvaluateWith(p, nil, calls, []Effect{e}, nil); !r.Pass() {
+		t.Errorf("after reviewing the obligation the gate fails: %+v", r.Items)
 	}
 }

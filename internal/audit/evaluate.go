@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 
 	"github.com/wardenrs/warden/internal/diag"
@@ -50,13 +52,29 @@ type Result struct {
 // (by crate and id, whatever version it was made on), else the crate's
 // policy (or the default) allowing its capability, else unreviewed.
 func Evaluate(p *Project, effects, blind []Effect) *Result {
-	return EvaluateWith(p, nil, effects, blind)
+	return EvaluateWith(p, nil, nil, effects, blind)
 }
+
+// Call is a call from a function of one crate to a function of another.
+type Call struct {
+	CallerCrate, CallerVersion, Caller string
+	File                               string
+	Line                               int
+	CalleeCrate, Callee                string
+}
+
+// ObligationKind is the kind of the effects a caller-checked decision
+// creates: a dependent crate's call of the function that holds the
+// effect, which that crate must use as the decision's reason requires.
+const ObligationKind = "caller_obligation"
 
 // EvaluateWith is Evaluate that also trusts the crate versions vet
 // certifies for a criterion the policy trusts (after decisions, before
-// the allow lists).
-func EvaluateWith(p *Project, vet *Vet, effects, blind []Effect) *Result {
+// the allow lists), and turns caller-checked decisions into obligations:
+// each call of the effect's function from another crate (calls) becomes
+// an effect of that crate to review (following cargo-scan: the effect is
+// safe if its callers use it right).
+func EvaluateWith(p *Project, vet *Vet, calls []Call, effects, blind []Effect) *Result {
 	byKey := map[string]*Decision{}
 	for i := range p.Decisions {
 		d := &p.Decisions[i]
@@ -64,7 +82,13 @@ func EvaluateWith(p *Project, vet *Vet, effects, blind []Effect) *Result {
 	}
 	used := map[*Decision]bool{}
 	r := &Result{Blind: blind, BlindFail: p.Policy.Blind != "warn"}
-	for _, e := range effects {
+	callers := map[string][]Call{}
+	for _, c := range calls {
+		callers[c.CalleeCrate+" "+c.Callee] = append(callers[c.CalleeCrate+" "+c.Callee], c)
+	}
+	made := map[string]bool{}
+	for i := 0; i < len(effects); i++ {
+		e := effects[i]
 		it := Item{Effect: e, Status: Unreviewed}
 		if d := byKey[e.Crate+" "+e.ID]; d != nil {
 			used[d] = true
@@ -78,6 +102,15 @@ func EvaluateWith(p *Project, vet *Vet, effects, blind []Effect) *Result {
 			it.Status = Allowed
 		}
 		r.Items = append(r.Items, it)
+		if it.Status == CallerChecked {
+			for _, c := range callers[e.Crate+" "+e.Function] {
+				ob := obligation(c, e)
+				if !made[ob.Crate+" "+ob.ID] {
+					made[ob.Crate+" "+ob.ID] = true
+					effects = append(effects, ob)
+				}
+			}
+		}
 	}
 	for i := range p.Decisions {
 		if d := &p.Decisions[i]; !used[d] {
@@ -85,6 +118,18 @@ func EvaluateWith(p *Project, vet *Vet, effects, blind []Effect) *Result {
 		}
 	}
 	return r
+}
+
+// obligation is the effect a caller-checked effect e puts on the call c:
+// its id is a fingerprint of the caller and of e's id, so that it lasts as
+// long as both do.
+func obligation(c Call, e Effect) Effect {
+	sum := sha256.Sum256([]byte(c.CallerCrate + "\x00" + c.Caller + "\x00" + e.Crate + "\x00" + e.ID))
+	return Effect{Crate: c.CallerCrate, Version: c.CallerVersion, Diagnostic: diag.Diagnostic{
+		Category: diag.Effect, ID: hex.EncodeToString(sum[:8]), Kind: ObligationKind, Capability: e.Capability,
+		Function: c.Caller, Callee: e.Function, Pos: diag.Position{File: c.File, Line: c.Line},
+		Message: "calls " + e.Function + ", whose " + e.Capability + " effect " + e.ID + " in " + e.Crate + " is caller-checked",
+	}}
 }
 
 // vetted reports whether a trusted cargo-vet audit certifies the

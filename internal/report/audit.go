@@ -127,8 +127,12 @@ func CheckText(w io.Writer, r *audit.Result, projectFile string) error {
 	for _, it := range r.Items {
 		switch it.Status {
 		case audit.Unreviewed:
+			callee := clean(it.Callee)
+			if it.Kind == audit.ObligationKind {
+				callee = "calls " + callee + " (caller-checked)"
+			}
 			p.printf("unreviewed  %s %s  %s:%d  %s  %s  %s  id %s\n", clean(it.Crate), clean(it.Version), clean(it.Pos.File), it.Pos.Line,
-				it.Capability, clean(it.Callee), clean(it.Function), clean(it.ID))
+				it.Capability, callee, clean(it.Function), clean(it.ID))
 		case audit.Unsafe:
 			p.printf("rejected    %s %s  %s:%d  %s  %s  (%s:%d: %s)\n", clean(it.Crate), clean(it.Version), clean(it.Pos.File), it.Pos.Line,
 				it.Capability, clean(it.Callee), clean(projectFile), it.Decision.Line, clean(it.Decision.Reason))

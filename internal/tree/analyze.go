@@ -281,6 +281,32 @@ func (s *state) depLib(st *pkgState, crate string, build bool) *analysis.LinkUni
 	return fallback
 }
 
+// crossCalls lists the calls of the linked graph that go from one
+// package to another.
+func (s *state) crossCalls(g *graph.Graph) []CrossCall {
+	var out []CrossCall
+	for _, id := range s.g.Order {
+		st := s.pkgs[id]
+		for _, lu := range st.units {
+			for _, fn := range lu.Unit.Funcs {
+				k := graph.Key{Unit: lu.ID, Path: fn.Path}
+				if !g.Has(k) {
+					continue
+				}
+				for _, e := range g.Node(k).Calls {
+					to := s.unitPkg[e.To.Unit]
+					if to == nil || to == st.pkg {
+						continue
+					}
+					out = append(out, CrossCall{CallerCrate: st.pkg.Name, CallerVersion: st.pkg.Version, Caller: fn.Path,
+						File: fn.File, Line: fn.Line, CalleeCrate: to.Name, Callee: e.To.Path})
+				}
+			}
+		}
+	}
+	return out
+}
+
 // link builds the tree's call graph and the per-crate reports.
 func (s *state) link() *Report {
 	g := graph.New()
@@ -318,6 +344,7 @@ func (s *state) link() *Report {
 	use := s.usage()
 	rep := &Report{Root: s.g.Packages[s.g.Root].Name, RootID: string(s.g.Root), Notes: append([]string(nil), s.g.Notes...),
 		Results: map[deps.ID]*analysis.Result{}}
+	rep.CrossCalls = s.crossCalls(g)
 	for _, id := range s.g.Order {
 		st := s.pkgs[id]
 		if st.cached {

@@ -26,6 +26,18 @@ type Report struct {
 	// Results holds the complete analysis of the packages asked for
 	// (Options.Full), with functions linked across the tree.
 	Results map[deps.ID]*analysis.Result `json:"-"`
+	// CrossCalls are the calls from a function of one crate to a
+	// function of another, for audits (a caller-checked effect makes its
+	// function's callers in dependent crates effects to review).
+	CrossCalls []CrossCall `json:"-"`
+}
+
+// CrossCall is a call between two crates of the tree.
+type CrossCall struct {
+	CallerCrate, CallerVersion, Caller string
+	File                               string // the caller's file and line
+	Line                               int
+	CalleeCrate, Callee                string
 }
 
 // Label is "name version".
