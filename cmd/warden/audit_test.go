@@ -214,3 +214,54 @@ func TestDiff(t *testing.T) {
 		t.Errorf("diff HEAD~1 HEAD: %v\n%s", err, outb)
 	}
 }
+
+// TestCheckExitCodes: each cause of a failing gate, and the policy's
+// control of blind spots.
+func TestCheckExitCodes(t *testing.T) {
+	cache := []string{"--cache-dir", t.TempDir()}
+	// A rejected effect fails the gate and is named.
+	root := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "audit"), root)
+	app := filepath.Join(root, "app")
+	writeFile(t, app, "warden.toml", "[policy.default]\nallow = [\"env\"]\n[crates.auditdep]\nallow = [\"fs\"]\n")
+	wantExit(t, exitOK, append([]string{"check"}, append(cache, app)...)...)
+	if v := checkJSON(t, exitOK, append(cache, app)...); !v.Pass {
+		t.Errorf("policy allowing every effect: %+v", v)
+	}
+	list := wantExit(t, exitOK, append([]string{"audit", "list", "--format", "json"}, append(cache, app)...)...)
+	var l struct {
+		Effects []struct{ ID, Crate, Status string }
+	}
+	if err := json.Unmarshal([]byte(list), &l); err != nil {
+		t.Fatal(err)
+	}
+	var depID string
+	for _, e := range l.Effects {
+		if e.Status != "allowed-by-policy" {
+			t.Errorf("effect %+v is not allowed by the policy", e)
+		}
+		if e.Crate == "auditdep" {
+			depID = e.ID
+		}
+	}
+	wantExit(t, exitOK, append([]string{"audit", "reject", depID, "--reason", "must not read the config"}, append(cache, app)...)...)
+	out := wantExit(t, exitFindings, append([]string{"check"}, append(cache, app)...)...)
+	if !strings.Contains(out, "rejected") || !strings.Contains(out, "must not read the config") {
+		t.Errorf("check does not name the rejected effect:\n%s", out)
+	}
+
+	// Blind spots fail by default, and only warn when the policy says so.
+	nomacro := filepath.Join(t.TempDir(), "nomacro")
+	copyTree(t, filepath.Join("..", "..", "testdata", "apps", "nomacro"), nomacro)
+	all := "[policy.default]\nallow = [\"fs\", \"net\", \"process\", \"env\", \"system\", \"ffi\", \"unsafe\", \"raw_handle\", \"build\"]\n"
+	writeFile(t, nomacro, "warden.toml", all)
+	out = wantExit(t, exitFindings, append([]string{"check"}, append(cache, nomacro)...)...)
+	if !strings.Contains(out, "blind") {
+		t.Errorf("check does not name the blind spots:\n%s", out)
+	}
+	writeFile(t, nomacro, "warden.toml", "[policy]\nblind = \"warn\"\n"+all)
+	wantExit(t, exitOK, append([]string{"check"}, append(cache, nomacro)...)...)
+	// Usage errors.
+	wantExit(t, exitUsage, "check", "--format", "yaml", nomacro)
+	wantExit(t, exitUsage, "audit", "frobnicate", nomacro)
+}
