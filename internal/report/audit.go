@@ -9,19 +9,12 @@ import (
 )
 
 // auditJSONItem is one effect of "warden audit list --format json" and
-// of "warden check --format json".
+// of "warden check --format json": the effect as scan writes it, with
+// its crate and review status.
 type auditJSONItem struct {
-	ID          string `json:"id"`
-	Crate       string `json:"crate"`
-	Version     string `json:"version"`
-	Function    string `json:"function"`
-	Callee      string `json:"callee"`
-	Capability  string `json:"capability"`
-	Kind        string `json:"kind"`
-	File        string `json:"file"`
-	Line        int    `json:"line"`
-	Col         int    `json:"col"`
-	BuildTime   bool   `json:"build_time"`
+	Crate   string `json:"crate"`
+	Version string `json:"version"`
+	jsonEffect
 	Status      string `json:"status"`
 	Reason      string `json:"reason,omitempty"`
 	CarriedFrom string `json:"carried_from,omitempty"`
@@ -52,9 +45,8 @@ func auditItems(items []audit.Item, onlyUnreviewed bool) []auditJSONItem {
 		if onlyUnreviewed && it.Status != audit.Unreviewed {
 			continue
 		}
-		j := auditJSONItem{ID: it.ID, Crate: it.Crate, Version: it.Version, Function: it.Function, Callee: it.Callee,
-			Capability: it.Capability, Kind: it.Kind, File: it.Pos.File, Line: it.Pos.Line, Col: it.Pos.Col,
-			BuildTime: it.BuildTime, Status: it.Status, CarriedFrom: it.CarriedFrom}
+		j := auditJSONItem{Crate: it.Crate, Version: it.Version, jsonEffect: toJSONEffect(it.Diagnostic), Status: it.Status,
+			CarriedFrom: it.CarriedFrom}
 		if it.Decision != nil {
 			j.Reason = it.Decision.Reason
 		}

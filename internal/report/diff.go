@@ -58,17 +58,6 @@ func DiffText(w io.Writer, d *treediff.Diff) error {
 	return p.err
 }
 
-type diffJSONEffect struct {
-	ID         string `json:"id"`
-	Function   string `json:"function"`
-	Callee     string `json:"callee"`
-	Capability string `json:"capability"`
-	Kind       string `json:"kind"`
-	File       string `json:"file"`
-	Line       int    `json:"line"`
-	Col        int    `json:"col"`
-}
-
 type diffJSONReach struct {
 	Function   string `json:"function"`
 	Capability string `json:"capability"`
@@ -84,7 +73,7 @@ type diffJSONCrate struct {
 	GainedBuild    []model.Capability `json:"gained_build"`
 	LostBuild      []model.Capability `json:"lost_build"`
 	NewReach       []diffJSONReach    `json:"new_reach"`
-	NewEffects     []diffJSONEffect   `json:"new_effects"`
+	NewEffects     []jsonEffect       `json:"new_effects"`
 	RemovedEffects int                `json:"removed_effects"`
 }
 
@@ -103,13 +92,12 @@ func DiffJSON(w io.Writer, d *treediff.Diff) error {
 	for _, c := range d.Crates {
 		j := diffJSONCrate{Name: c.Name, OldVersion: c.OldVersion, NewVersion: c.NewVersion, Gained: orEmptyCaps(c.Gained),
 			Lost: orEmptyCaps(c.Lost), GainedBuild: orEmptyCaps(c.GainedBuild), LostBuild: orEmptyCaps(c.LostBuild),
-			NewReach: []diffJSONReach{}, NewEffects: []diffJSONEffect{}, RemovedEffects: c.RemovedEffects}
+			NewReach: []diffJSONReach{}, NewEffects: []jsonEffect{}, RemovedEffects: c.RemovedEffects}
 		for _, r := range c.NewReach {
 			j.NewReach = append(j.NewReach, diffJSONReach{Function: r.Function, Capability: string(r.Cap), Witness: r.Witness})
 		}
 		for _, e := range c.NewEffects {
-			j.NewEffects = append(j.NewEffects, diffJSONEffect{ID: e.ID, Function: e.Function, Callee: e.Callee,
-				Capability: e.Capability, Kind: e.Kind, File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col})
+			j.NewEffects = append(j.NewEffects, toJSONEffect(e))
 		}
 		v.Crates = append(v.Crates, j)
 	}

@@ -52,6 +52,14 @@ type jsonLine struct {
 	Line int    `json:"line"`
 }
 
+// toJSONEffect is an effect as every JSON format writes it.
+func toJSONEffect(d diag.Diagnostic) jsonEffect {
+	return jsonEffect{ID: d.ID, Function: d.Function, Callee: d.Callee, Capability: d.Capability,
+		Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: confidence(d),
+		Resolution: d.Resolution.String(), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime,
+		UnsafeContext: lineOf(d.UnsafeContext)}
+}
+
 func lineOf(p *diag.Position) *jsonLine {
 	if p == nil {
 		return nil
@@ -161,10 +169,7 @@ func buildJSON(r *analysis.Result) jsonReport {
 	for _, d := range r.Diagnostics {
 		switch d.Category {
 		case diag.Effect:
-			v.Effects = append(v.Effects, jsonEffect{ID: d.ID, Function: d.Function, Callee: d.Callee, Capability: d.Capability,
-				Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Confidence: confidence(d),
-				Resolution: d.Resolution.String(), ViaMacro: d.ViaMacro, Cfg: d.Cfg, BuildTime: d.BuildTime,
-				UnsafeContext: lineOf(d.UnsafeContext)})
+			v.Effects = append(v.Effects, toJSONEffect(d))
 		case diag.Finding:
 			v.Findings = append(v.Findings, jsonFinding{ID: d.Kind, Severity: d.Severity, Item: d.Function,
 				File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Message: d.Message, Fix: d.Fix,
