@@ -23,6 +23,9 @@ type auditFlags struct {
 	target   string
 	fromLock bool
 	cache    cacheFlags
+	// tree is the tree the last judge analysed (where each crate's files
+	// are, for SARIF).
+	tree *tree.Report
 }
 
 func (a *auditFlags) register(fs *flag.FlagSet) {
@@ -63,6 +66,7 @@ func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Proj
 	if err != nil {
 		return nil, nil, err
 	}
+	a.tree = rep
 	var effects, blind []audit.Effect
 	for _, cr := range rep.Crates {
 		for _, d := range cr.Effects {
@@ -308,7 +312,10 @@ earlier version of the crate), or the policy allowing its capability.
 Prints each cause with its location.
 
 Flags:
-  --format F            text (default), json or md (a pull-request comment)
+  --format F            text (default), json, md (a pull-request comment) or
+                        sarif (SARIF 2.1.0 for GitHub code scanning: one
+                        result per cause, at its location; stale decisions
+                        at their line of the project file)
   --project-file FILE   the decisions and policy file
   --target, --lockfile, -j, --cache-dir, --no-cache   as for "warden tree"
 
@@ -328,15 +335,15 @@ func checkCommand() *command {
 			fs := newFlagSet(e, "check", checkUsage)
 			var af auditFlags
 			af.register(fs)
-			format := fs.String("format", "text", "text, json or md")
+			format := fs.String("format", "text", "text, json, md or sarif")
 			dir, err := crateArgs(fs, args)
 			if err != nil {
 				return err
 			}
 			switch *format {
-			case "text", "json", "md":
+			case "text", "json", "md", "sarif":
 			default:
-				return fmt.Errorf("%w: unknown format %q (text, json or md)", errUsage, *format)
+				return fmt.Errorf("%w: unknown format %q (text, json, md or sarif)", errUsage, *format)
 			}
 			proj, res, err := af.judge(ctx, e, dir)
 			if err != nil {
@@ -348,6 +355,9 @@ func checkCommand() *command {
 				err = report.CheckJSON(out, res)
 			case "md":
 				err = report.CheckMarkdown(out, res, proj.Path)
+			case "sarif":
+				err = report.CheckSARIF(out, res, af.tree, report.SARIFOptions{Version: version,
+					ProjectDir: dir, ProjectFile: proj.Path})
 			default:
 				err = report.CheckText(out, res, proj.Path)
 			}

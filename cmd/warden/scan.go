@@ -46,7 +46,7 @@ the report then says "incomplete: N blind spots" right after its header.
 Capabilities: fs, net, process, env, system, ffi, unsafe, raw_handle, build.
 
 Flags:
-  --format F              text (default), json, csv or md
+  --format F              text (default), json, csv, md or sarif
   --target TRIPLE         evaluate cfg for this target (default
                           x86_64-unknown-linux-gnu); "all" analyses the
                           code of every platform, each effect with its cfg
@@ -79,9 +79,14 @@ Formats:
         resolution,kind,unsafe_context
   md    an audit report: coverage, imports by module, effects per
         capability, public API reach, and a security summary
+  sarif SARIF 2.1.0 for GitHub code scanning: one result per effect,
+        I/O-safety finding, problem and blind spot, with rules and help,
+        locations relative to the crate (%SRCROOT%), and the effect id
+        as partial fingerprint
 
 In a virtual workspace (a Cargo.toml with [workspace] and no [package]),
-every member is scanned (text or json).
+every member is scanned (text or json; sarif is for one crate: use
+"warden tree --format sarif" or scan each member).
 
 Exit status: 0 on success, 1 when --fail-on matched, 2 on usage or input
 errors (missing or malformed Cargo.toml, unknown target or feature).
@@ -240,9 +245,9 @@ func scanCommand() *command {
 			}
 			gate.nameMatches = *nameMatches
 			switch cf.format {
-			case "text", "json", "csv", "md":
+			case "text", "json", "csv", "md", "sarif":
 			default:
-				return fmt.Errorf("%w: unknown format %q (text, json, csv or md)", errUsage, cf.format)
+				return fmt.Errorf("%w: unknown format %q (text, json, csv, md or sarif)", errUsage, cf.format)
 			}
 			c, err := cc.open()
 			if err != nil {
@@ -287,6 +292,8 @@ func writeScan(e *env, scan *tree.Scan, format string) error {
 			err = report.CSV(out, res)
 		case "md":
 			err = report.Markdown(out, res)
+		case "sarif":
+			err = report.SARIF(out, res, report.SARIFOptions{Version: version})
 		default:
 			err = report.Text(out, res, report.Options{Color: useColor(e.stdout)})
 		}
@@ -548,9 +555,12 @@ witnesses, and each crate's problems and blind spots.
 
 Flags:
   --format F       text (default), json (per-crate records and edges),
-                   dot (the crate graph for Graphviz, coloured by capability)
-                   or md (the summary table, then one short section per
-                   crate with capabilities)
+                   dot (the crate graph for Graphviz, coloured by capability),
+                   md (the summary table, then one short section per
+                   crate with capabilities) or sarif (SARIF 2.1.0 for GitHub
+                   code scanning: every crate's effects, problems and blind
+                   spots; files of crates outside PATH under a uriBaseId
+                   CRATE_<name>_<version>)
   --target TRIPLE  evaluate cfg for this target (default
                    x86_64-unknown-linux-gnu), or "all"
   --fail-on CAPS   exit with status 1 if the root reaches one of these
@@ -600,8 +610,8 @@ func treeCommand() *command {
 			if err != nil {
 				return err
 			}
-			if *format != "text" && *format != "json" && *format != "dot" && *format != "md" {
-				return fmt.Errorf("%w: unknown format %q (text, json, dot or md)", errUsage, *format)
+			if *format != "text" && *format != "json" && *format != "dot" && *format != "md" && *format != "sarif" {
+				return fmt.Errorf("%w: unknown format %q (text, json, dot, md or sarif)", errUsage, *format)
 			}
 			g8, err := parseGate(*failOn)
 			if err != nil {
@@ -636,6 +646,8 @@ func treeCommand() *command {
 				err = report.TreeDOT(out, rep)
 			case "md":
 				err = report.TreeMarkdown(out, rep)
+			case "sarif":
+				err = report.TreeSARIF(out, rep, report.SARIFOptions{Version: version, ProjectDir: dir})
 			default:
 				err = report.TreeText(out, rep)
 			}
