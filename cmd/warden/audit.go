@@ -62,7 +62,12 @@ func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Proj
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := tree.Analyze(ctx, g, tree.Options{Target: triple, Jobs: a.cache.jobs, Cache: c, Version: cacheVersion(), Progress: progress(e)})
+	checked := false
+	for _, d := range proj.Decisions {
+		checked = checked || d.Decision == audit.CallerChecked
+	}
+	rep, err := tree.Analyze(ctx, g, tree.Options{Target: triple, Jobs: a.cache.jobs, Cache: c, Version: cacheVersion(), Progress: progress(e),
+		CrossCalls: checked})
 	if err != nil {
 		return nil, nil, err
 	}

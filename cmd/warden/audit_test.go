@@ -265,3 +265,33 @@ func TestCheckExitCodes(t *testing.T) {
 	wantExit(t, exitUsage, "check", "--format", "yaml", nomacro)
 	wantExit(t, exitUsage, "audit", "frobnicate", nomacro)
 }
+
+// TestCallerCheckedAtCLI: marking the dependency's read caller-checked
+// makes the app's call of it an obligation to review.
+func TestCallerCheckedAtCLI(t *testing.T) {
+	cache := []string{"--cache-dir", t.TempDir()}
+	root := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "audit"), root)
+	app := filepath.Join(root, "app")
+	writeFile(t, app, "warden.toml", "[crates.auditdep]\nallow = [\"fs\"]\n[crates.auditapp]\nallow = [\"env\"]\n")
+	list := wantExit(t, exitOK, append([]string{"audit", "list", "--format", "json"}, append(cache, app)...)...)
+	var l struct {
+		Effects []struct{ ID, Callee string }
+	}
+	if err := json.Unmarshal([]byte(list), &l); err != nil {
+		t.Fatal(err)
+	}
+	var readID string
+	for _, e := range l.Effects {
+		if e.Callee == "std::fs::read_to_string" {
+			readID = e.ID
+		}
+	}
+	wantExit(t, exitOK, append([]string{"audit", "caller-checked", readID, "--reason", "the directory must be the caller's"}, append(cache, app)...)...)
+	v := checkJSON(t, exitFindings, append(cache, app)...)
+	if len(v.Effects) != 1 || v.Effects[0].Crate != "auditapp" || v.Effects[0].Callee != "auditdep::config" {
+		t.Fatalf("after caller-checked: %+v, want one obligation of auditapp calling auditdep::config", v.Effects)
+	}
+	wantExit(t, exitOK, append([]string{"audit", "accept", v.Effects[0].ID, "--reason", "main passes HOME"}, append(cache, app)...)...)
+	checkJSON(t, exitOK, append(cache, app)...)
+}

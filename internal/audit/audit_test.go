@@ -211,18 +211,23 @@ func TestCallerChecked(t *testing.T) {
 	calls := []Call{
 		{CallerCrate: "app", CallerVersion: "0.1.0", Caller: "app::main", File: "src/main.rs", Line: 3, CalleeCrate: "dep", Callee: "dep::open"},
 		{CallerCrate: "app", CallerVersion: "0.1.0", Caller: "app::other", File: "src/main.rs", Line: 9, CalleeCrate: "dep", Callee: "dep::close"},
+		// dep::api reaches dep::open inside dep: its callers are obligated too.
+		{CallerCrate: "cli", CallerVersion: "2.0.0", Caller: "cli::run", File: "src/lib.rs", Line: 4, CalleeCrate: "dep", Callee: "dep::api",
+			Reaches: []string{"dep::api", "dep::open"}},
 	}
 	r := EvaluateWith(p, nil, calls, []Effect{e}, nil)
-	if len(r.Items) != 2 || r.Items[0].Status != CallerChecked || r.Items[1].Kind != ObligationKind ||
-		r.Items[1].Crate != "app" || r.Items[1].Function != "app::main" || r.Items[1].Status != Unreviewed {
-		t.Fatalf("items %+v, want the caller-checked effect and one unreviewed obligation of app::main", r.Items)
+	if len(r.Items) != 3 || r.Items[0].Status != CallerChecked || r.Items[1].Kind != ObligationKind ||
+		r.Items[1].Crate != "app" || r.Items[1].Function != "app::main" || r.Items[1].Status != Unreviewed ||
+		r.Items[2].Function != "cli::run" {
+		t.Fatalf("items %+v, want the caller-checked effect and unreviewed obligations of app::main and cli::run", r.Items)
 	}
 	ob := r.Items[1].ID
 	again := EvaluateWith(p, nil, calls, []Effect{e}, nil)
 	if again.Items[1].ID != ob {
 		t.Errorf("obligation id changed between runs: %s, %s", ob, again.Items[1].ID)
 	}
-	p.Decisions = append(p.Decisions, Decision{Crate: "app", ID: ob, Decision: Safe, Reason: "main passes its own config path"})
+	p.Decisions = append(p.Decisions, Decision{Crate: "app", ID: ob, Decision: Safe, Reason: "main passes its own config path"},
+		Decision{Crate: "cli", ID: r.Items[2].ID, Decision: Safe, Reason: "run checks the path"})
 	if r := EvaluateWith(p, nil, calls, []Effect{e}, nil); !r.Pass() {
 		t.Errorf("after reviewing the obligation the gate fails: %+v", r.Items)
 	}

@@ -61,6 +61,9 @@ type Call struct {
 	File                               string
 	Line                               int
 	CalleeCrate, Callee                string
+	// Reaches are the callee crate's functions the call reaches there
+	// (the callee included; nil means the callee alone).
+	Reaches []string
 }
 
 // ObligationKind is the kind of the effects a caller-checked decision
@@ -82,9 +85,15 @@ func EvaluateWith(p *Project, vet *Vet, calls []Call, effects, blind []Effect) *
 	}
 	used := map[*Decision]bool{}
 	r := &Result{Blind: blind, BlindFail: p.Policy.Blind != "warn"}
-	callers := map[string][]Call{}
+	callers := map[string][]Call{} // crate and function -> the calls into the crate that reach it
 	for _, c := range calls {
-		callers[c.CalleeCrate+" "+c.Callee] = append(callers[c.CalleeCrate+" "+c.Callee], c)
+		reached := c.Reaches
+		if len(reached) == 0 {
+			reached = []string{c.Callee}
+		}
+		for _, f := range reached {
+			callers[c.CalleeCrate+" "+f] = append(callers[c.CalleeCrate+" "+f], c)
+		}
 	}
 	made := map[string]bool{}
 	for i := 0; i < len(effects); i++ {

@@ -48,6 +48,9 @@ type Options struct {
 	// Load adjusts the options of the Full packages (features, tests,
 	// examples); nil keeps the resolved features.
 	Load func(p *deps.Package, o load.Options) load.Options
+	// CrossCalls fills Report.CrossCalls (audits of caller-checked
+	// effects); the tree's own cache entry is not used then.
+	CrossCalls bool
 	// CallSites fills the Full packages' Result.CallSites.
 	CallSites bool
 }
@@ -93,7 +96,7 @@ func Analyze(ctx context.Context, g *deps.Graph, opt Options) (*Report, error) {
 	}
 	// A tree whose crates are all unchanged is answered from one entry.
 	var tk string
-	if opt.Cache != nil && len(opt.Full) == 0 {
+	if opt.Cache != nil && len(opt.Full) == 0 && !opt.CrossCalls {
 		if k, ok := s.treeKey(); ok {
 			tk = k
 			var rep Report
@@ -282,9 +285,35 @@ func (s *state) depLib(st *pkgState, crate string, build bool) *analysis.LinkUni
 }
 
 // crossCalls lists the calls of the linked graph that go from one
-// package to another.
+// package to another, each with what it reaches in the called package.
 func (s *state) crossCalls(g *graph.Graph) []CrossCall {
 	var out []CrossCall
+	reaches := map[graph.Key][]string{} // per callee, shared by its calls
+	within := func(start graph.Key) []string {
+		if r, ok := reaches[start]; ok {
+			return r
+		}
+		pkg := s.unitPkg[start.Unit]
+		seen := map[graph.Key]bool{start: true}
+		stack := []graph.Key{start}
+		var r []string
+		for len(stack) > 0 && len(r) < 100000 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			r = append(r, k.Path)
+			if !g.Has(k) {
+				continue
+			}
+			for _, e := range g.Node(k).Calls {
+				if !seen[e.To] && s.unitPkg[e.To.Unit] == pkg {
+					seen[e.To] = true
+					stack = append(stack, e.To)
+				}
+			}
+		}
+		reaches[start] = r
+		return r
+	}
 	for _, id := range s.g.Order {
 		st := s.pkgs[id]
 		for _, lu := range st.units {
@@ -299,7 +328,7 @@ func (s *state) crossCalls(g *graph.Graph) []CrossCall {
 						continue
 					}
 					out = append(out, CrossCall{CallerCrate: st.pkg.Name, CallerVersion: st.pkg.Version, Caller: fn.Path,
-						File: fn.File, Line: fn.Line, CalleeCrate: to.Name, Callee: e.To.Path})
+						File: fn.File, Line: fn.Line, CalleeCrate: to.Name, Callee: e.To.Path, Reaches: within(e.To)})
 				}
 			}
 		}
@@ -344,7 +373,9 @@ func (s *state) link() *Report {
 	use := s.usage()
 	rep := &Report{Root: s.g.Packages[s.g.Root].Name, RootID: string(s.g.Root), Notes: append([]string(nil), s.g.Notes...),
 		Results: map[deps.ID]*analysis.Result{}}
-	rep.CrossCalls = s.crossCalls(g)
+	if s.opt.CrossCalls {
+		rep.CrossCalls = s.crossCalls(g)
+	}
 	for _, id := range s.g.Order {
 		st := s.pkgs[id]
 		if st.cached {

@@ -27,8 +27,9 @@ type Report struct {
 	// (Options.Full), with functions linked across the tree.
 	Results map[deps.ID]*analysis.Result `json:"-"`
 	// CrossCalls are the calls from a function of one crate to a
-	// function of another, for audits (a caller-checked effect makes its
-	// function's callers in dependent crates effects to review).
+	// function of another, for audits (a caller-checked effect makes the
+	// calls in dependent crates that reach its function effects to
+	// review). Only with Options.CrossCalls.
 	CrossCalls []CrossCall `json:"-"`
 }
 
@@ -38,6 +39,9 @@ type CrossCall struct {
 	File                               string // the caller's file and line
 	Line                               int
 	CalleeCrate, Callee                string
+	// Reaches are the callee crate's functions the call reaches within
+	// that crate (the callee itself included).
+	Reaches []string
 }
 
 // Label is "name version".
