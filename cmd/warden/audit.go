@@ -72,7 +72,37 @@ func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Proj
 		return nil, nil, err
 	}
 	a.tree = rep
-	var effects, blind []audit.Effect
+	effects, blind, calls := auditInputs(rep)
+	vet, err := loadVet(proj)
+	if err != nil {
+		return nil, nil, err
+	}
+	return proj, audit.EvaluateWith(proj, vet, calls, effects, blind), nil
+}
+
+// loadVet reads the cargo-vet audits a project's policy trusts (nil when
+// it trusts none).
+func loadVet(proj *audit.Project) (*audit.Vet, error) {
+	if len(proj.Policy.Vet.Trust) == 0 {
+		return nil, nil
+	}
+	sc := proj.Policy.Vet.SupplyChain
+	if sc == "" {
+		sc = "supply-chain"
+	}
+	if !filepath.IsAbs(sc) {
+		sc = filepath.Join(filepath.Dir(proj.Path), sc)
+	}
+	vet, err := audit.LoadVet(sc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	return vet, nil
+}
+
+// auditInputs are a tree's effects, blind spots and cross-crate calls,
+// as audits judge them.
+func auditInputs(rep *tree.Report) (effects, blind []audit.Effect, calls []audit.Call) {
 	for _, cr := range rep.Crates {
 		for _, d := range cr.Effects {
 			effects = append(effects, audit.Effect{Crate: cr.Name, Version: cr.Version, Diagnostic: d})
@@ -81,24 +111,11 @@ func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Proj
 			blind = append(blind, audit.Effect{Crate: cr.Name, Version: cr.Version, Diagnostic: d})
 		}
 	}
-	var vet *audit.Vet
-	if len(proj.Policy.Vet.Trust) > 0 {
-		sc := proj.Policy.Vet.SupplyChain
-		if sc == "" {
-			sc = "supply-chain"
-		}
-		if !filepath.IsAbs(sc) {
-			sc = filepath.Join(filepath.Dir(path), sc)
-		}
-		if vet, err = audit.LoadVet(sc); err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", errUsage, err)
-		}
-	}
-	calls := make([]audit.Call, len(rep.CrossCalls))
+	calls = make([]audit.Call, len(rep.CrossCalls))
 	for i, c := range rep.CrossCalls {
 		calls[i] = audit.Call(c)
 	}
-	return proj, audit.EvaluateWith(proj, vet, calls, effects, blind), nil
+	return effects, blind, calls
 }
 
 const auditUsage = `Usage: warden audit <subcommand> [flags] [PATH]

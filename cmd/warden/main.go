@@ -45,7 +45,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{scanCommand(), treeCommand(), importsCommand(), iosafetyCommand(), auditCommand(), checkCommand(), diffCommand(), vetCommand(), debugCommand(), versionCommand()}
+	return []*command{scanCommand(), treeCommand(), importsCommand(), iosafetyCommand(), auditCommand(), checkCommand(), diffCommand(), vetCommand(), serveCommand(), debugCommand(), versionCommand()}
 }
 
 const topUsage = `Warden audits Rust crates, without building or running them: what can

@@ -134,11 +134,15 @@ func CheckText(w io.Writer, r *audit.Result, projectFile string) error {
 		p.printf("stale       %s:%d  decision %s on %s %s (%s) matches no effect any more\n", clean(projectFile), d.Line,
 			d.Decision, clean(d.Crate), clean(d.ID), clean(d.Callee))
 	}
-	if r.BlindFail {
-		for _, bs := range r.Blind {
-			p.printf("blind       %s %s  %s:%d  %s: %s\n", clean(bs.Crate), clean(bs.Version), clean(bs.Pos.File), bs.Pos.Line,
-				bs.Kind, clean(bs.Message))
-		}
+	// Blind spots are printed even when the policy only warns: a pass
+	// must not hide code Warden could not see.
+	label := "blind      "
+	if !r.BlindFail {
+		label = "blind, warn"
+	}
+	for _, bs := range r.Blind {
+		p.printf("%s %s %s  %s:%d  %s: %s\n", label, clean(bs.Crate), clean(bs.Version), clean(bs.Pos.File), bs.Pos.Line,
+			bs.Kind, clean(bs.Message))
 	}
 	u, rj, s, b := r.Failures()
 	verdict := "pass"
@@ -151,8 +155,12 @@ func CheckText(w io.Writer, r *audit.Result, projectFile string) error {
 			carried++
 		}
 	}
-	p.printf("%s: %s: %d unreviewed, %d rejected, %s, %s; %d carried over from earlier versions\n", verdict,
-		plural(len(r.Items), "effect"), u, rj, plural(s, "stale decision"), plural(b, "failing blind spot"), carried)
+	warned := ""
+	if !r.BlindFail && len(r.Blind) > 0 {
+		warned = " (" + plural(len(r.Blind), "blind spot") + " only warned of: policy.blind is \"warn\")"
+	}
+	p.printf("%s: %s: %d unreviewed, %d rejected, %s, %s%s; %d carried over from earlier versions\n", verdict,
+		plural(len(r.Items), "effect"), u, rj, plural(s, "stale decision"), plural(b, "failing blind spot"), warned, carried)
 	return p.err
 }
 
@@ -179,6 +187,20 @@ func CheckMarkdown(w io.Writer, r *audit.Result, projectFile string) error {
 	}
 	for _, d := range r.Stale {
 		p.printf("- stale: `%s:%d` decision %s on %s %s\n", mdText(projectFile), d.Line, d.Decision, mdText(d.Crate), code(d.ID))
+	}
+	if len(r.Blind) > 0 {
+		how := "they fail the gate"
+		if !r.BlindFail {
+			how = "policy.blind is \"warn\": they do not fail the gate"
+		}
+		if len(r.Stale) > 0 {
+			p.print("\n")
+		}
+		p.printf("%s Warden could not see (%s):\n\n", plural(len(r.Blind), "blind spot"), how)
+		for _, bs := range r.Blind {
+			p.printf("- %s %s: %s\n", code(bs.Crate+" "+bs.Version), code(fmt.Sprintf("%s:%d", bs.Pos.File, bs.Pos.Line)),
+				mdText(bs.Kind+": "+bs.Message))
+		}
 	}
 	return p.err
 }

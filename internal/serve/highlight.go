@@ -64,15 +64,23 @@ const (
 // source over 5 MB, or one the lexer cannot take, is rendered as plain
 // escaped lines. The time is linear in the size of src.
 func HighlightRust(src string, marks map[int]string) string {
-	w := hlWriter{src: src, marks: marks}
+	return HighlightRustFrom(src, 1, marks)
+}
+
+// HighlightRustFrom is HighlightRust for a part of a file that starts at
+// line first: lines are numbered (and marks keyed) from there. A token
+// that began before the part (a block comment, a raw string) is coloured
+// as if the part were the whole file.
+func HighlightRustFrom(src string, first int, marks map[int]string) string {
+	w := hlWriter{src: src, marks: marks, line: max(first, 1) - 1}
 	// About 3 bytes of HTML per byte of source, plus the markup of each
 	// line (63 bytes and its number three times): one allocation for
 	// almost every file, even one of newlines only.
 	lines := strings.Count(src, "\n") + 1
-	w.b.Grow(3*len(src) + lines*(63+3*len(strconv.Itoa(lines))))
+	w.b.Grow(3*len(src) + lines*(63+3*len(strconv.Itoa(w.line+lines))))
 	if len(src) > maxHighlight || !w.highlight() {
 		w.b.Reset()
-		w.line, w.inLine, w.open, w.wsA, w.wsB = 0, false, "", 0, 0
+		w.line, w.inLine, w.open, w.wsA, w.wsB = max(first, 1)-1, false, "", 0, 0
 		w.emit(0, len(src), hlNone)
 	}
 	w.finish()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -365,3 +366,25 @@ fn main() {
     let _ = (c, 'x', b'y', c"z");
 }
 `
+
+// FuzzHighlight checks that any source, from any first line, renders as
+// the highlighter's own tags around escaped text: no byte of the source
+// can open a tag, close one, or end an attribute.
+func FuzzHighlight(f *testing.F) {
+	f.Add("fn main() { let s = \"</span><script>\"; }\n", 1)
+	f.Add("/* <img onerror=x> */\n'a' b\"\x00\u202e\xff", 40)
+	f.Add("r#\"\n\"#\n", 0)
+	tag := regexp.MustCompile(`<span( [a-z]+="[^"<>]*")*>|</span>|<a class="ln" href="#L[0-9]+">|</a>`)
+	f.Fuzz(func(t *testing.T, src string, first int) {
+		if len(src) > 1<<16 {
+			return
+		}
+		out := HighlightRustFrom(src, first, map[int]string{first: `"><script>x</script>`})
+		if strings.Count(out, "<span") != strings.Count(out, "</span>") {
+			t.Fatalf("unbalanced spans:\n%s", out)
+		}
+		if rest := tag.ReplaceAllString(out, ""); strings.ContainsAny(rest, `<>"`) {
+			t.Fatalf("markup outside the highlighter's tags:\n%s", rest)
+		}
+	})
+}

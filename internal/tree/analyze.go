@@ -53,6 +53,10 @@ type Options struct {
 	CrossCalls bool
 	// CallSites fills the Full packages' Result.CallSites.
 	CallSites bool
+	// Internal fills CrateReport.Internal (the review UI shows every
+	// function on a witness path); the tree's own cache entry is not
+	// used then.
+	Internal bool
 }
 
 // pkgState is the analysis of one package.
@@ -96,7 +100,7 @@ func Analyze(ctx context.Context, g *deps.Graph, opt Options) (*Report, error) {
 	}
 	// A tree whose crates are all unchanged is answered from one entry.
 	var tk string
-	if opt.Cache != nil && len(opt.Full) == 0 && !opt.CrossCalls {
+	if opt.Cache != nil && len(opt.Full) == 0 && !opt.CrossCalls && !opt.Internal {
 		if k, ok := s.treeKey(); ok {
 			tk = k
 			var rep Report
@@ -504,7 +508,7 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 	d := st.data
 	cr.Problems, cr.BlindSpots, cr.Findings = orEmpty(d.Problems), orEmpty(d.BlindSpots), d.Findings
 	cr.AssumedCfgs = d.AssumedCfgs
-	cr.Effects = d.Effects
+	cr.Effects, cr.FindingList = d.Effects, d.FindingList
 	cr.Notes = d.Notes
 	if len(s.opt.Full) > 0 && !s.full[p.ID] {
 		return cr // see Options.Full
@@ -552,8 +556,12 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 			}
 		}
 		for _, f := range analysis.Functions(g, reach, lu, name) {
-			if (f.Public || f.Entry) && len(f.Reachable) > 0 {
+			switch {
+			case len(f.Reachable) == 0:
+			case f.Public || f.Entry:
 				cr.Functions = append(cr.Functions, f)
+			case s.opt.Internal:
+				cr.Internal = append(cr.Internal, f)
 			}
 		}
 	}
@@ -585,6 +593,7 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 		sort.Strings(cr.BroughtBy[c])
 	}
 	sort.SliceStable(cr.Functions, func(a, b int) bool { return cr.Functions[a].Path < cr.Functions[b].Path })
+	sort.SliceStable(cr.Internal, func(a, b int) bool { return cr.Internal[a].Path < cr.Internal[b].Path })
 	return cr
 }
 

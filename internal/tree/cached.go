@@ -27,6 +27,9 @@ type crateData struct {
 	// Effects are the crate's effects, each with its stable id, for
 	// audits (warden audit, warden check).
 	Effects []diag.Diagnostic `json:"effects,omitempty"`
+	// FindingList are the unsuppressed I/O-safety findings, for the
+	// review UI's crate page.
+	FindingList []diag.Diagnostic `json:"finding_list,omitempty"`
 }
 
 func toCrateData(r *analysis.Result) *crateData {
@@ -35,6 +38,7 @@ func toCrateData(r *analysis.Result) *crateData {
 	for _, f := range r.Of(diag.Finding) {
 		if !f.Suppressed {
 			d.Findings++
+			d.FindingList = append(d.FindingList, f)
 		}
 	}
 	return d

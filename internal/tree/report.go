@@ -123,7 +123,10 @@ type CrateReport struct {
 	ProcMacro bool `json:"proc_macro"`
 	// Functions lists the crate's public functions (and binaries' main)
 	// that reach a capability, with a witness path per capability.
-	Functions   []analysis.Function `json:"functions"`
+	Functions []analysis.Function `json:"functions"`
+	// Internal lists the crate's other functions that reach a
+	// capability, with their witnesses (only with Options.Internal).
+	Internal    []analysis.Function `json:"-"`
 	Analyzed    bool                `json:"analyzed"`
 	Error       string              `json:"error,omitempty"`
 	Problems    []diag.Diagnostic   `json:"problems"`
@@ -134,6 +137,9 @@ type CrateReport struct {
 	// Effects are the crate's effects with their stable ids, for audits;
 	// the tree's JSON does not list them (scan does).
 	Effects []diag.Diagnostic `json:"-"`
+	// FindingList are the unsuppressed I/O-safety findings (Findings
+	// counts them), for the review UI; the tree's JSON does not list them.
+	FindingList []diag.Diagnostic `json:"-"`
 }
 
 // Edge is a dependency edge, between package ids.
