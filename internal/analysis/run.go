@@ -221,6 +221,9 @@ func funcFact(c *load.Crate, fn *effects.Func) FuncFact {
 func callSites(c *load.Crate, fn *effects.Func) []CallSite {
 	var out []CallSite
 	for _, cl := range append(fn.Calls, fn.StdCalls...) {
+		if cl.Implicit {
+			continue // not written in the source
+		}
 		callee := cl.Callee
 		if cl.Trait != "" {
 			callee = cl.Trait // the trait method rustc resolves to, once

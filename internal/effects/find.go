@@ -88,6 +88,9 @@ type Call struct {
 	// External marks a call into a dependency (tokio::net::TcpStream::
 	// connect): whole-tree analysis links it to that crate's function.
 	External bool
+	// Implicit marks a call the source does not write: the poll of a
+	// future the function builds (see futureBuilt).
+	Implicit bool
 }
 
 // Func is a function of the crate (or a pseudo-function: a static's
@@ -480,6 +483,8 @@ func (w *walker) visit(n syntax.Node, c *program.Cursor) bool {
 		}
 	case *syntax.ForExpr:
 		w.forLoop(n)
+	case *syntax.StructExpr:
+		w.futureBuilt(n.Path, n.Pos())
 	case *syntax.MethodCallExpr:
 		if name := n.Name.Name; strings.HasPrefix(name, "as_raw_") {
 			w.names |= AsRaw
@@ -779,6 +784,35 @@ func (w *walker) traitCall(tg infer.Target, pos syntax.Pos) {
 	}
 	w.external(tg.Path, pos, diag.ResolvedTrait)
 }
+
+// futureBuilt links a function that builds a value of a type of the
+// crate implementing Future (a struct literal) to that type's poll, as
+// an indirect call: a future is built to be polled, by whoever awaits
+// it, and what its poll does (hyper's Oneshot calls its service) would
+// otherwise be reached from nowhere, the executor's call of
+// Future::poll being generic.
+func (w *walker) futureBuilt(p *syntax.Path, pos syntax.Pos) {
+	if p == nil || len(p.Segments) == 0 {
+		return
+	}
+	path := ""
+	if len(p.Segments) == 1 && p.Segments[0].Name.Name == "Self" {
+		if w.b != nil && w.b.SelfType() != nil {
+			path = w.b.SelfType().Nominal()
+		}
+	} else if d := w.f.p.R.ResolvePath(w.scope(), p, resolve.TypeNS).Def; d != nil && d.Kind == resolve.DefStruct {
+		path = d.Path
+	}
+	if path == "" {
+		return
+	}
+	if d := w.f.p.R.Methods[path]["poll"]; d != nil && model.Canonical(d.Trait) == futureTrait {
+		w.call(Call{Callee: d.Path, Pos: pos, Res: diag.ResolvedType, Indirect: true, Implicit: true})
+	}
+}
+
+// futureTrait is std's Future, as canonical paths name it.
+const futureTrait = "std::future::Future"
 
 // forLoop links a for loop over a value of a type of the crate or of a
 // dependency to the into_iter and next methods it calls implicitly

@@ -66,6 +66,14 @@ func (c *Checker) Body(pf *program.Func) *Body {
 	}
 	if pf.SelfType != "" {
 		b.self = named(pf.SelfType)
+		if im, ok := pf.Owner.(*syntax.ImplItem); ok && im.SelfType != nil {
+			// Self with the impl's arguments (Client<C> in impl<C:
+			// Connect> Client<C>), so that fields of generic types
+			// have their bounds.
+			if t := c.conv(pf.Scope, im.SelfType, b.gen, nil); t != nil && t.Kind == Named && t.Path == pf.SelfType && len(t.Args) > 0 {
+				b.self = t
+			}
+		}
 		if _, isTrait := pf.Owner.(*syntax.TraitItem); isTrait {
 			// In a trait's default method, Self is any implementor.
 			b.self = &Type{Kind: Param, Path: "Self", Bounds: []string{pf.SelfType}}
