@@ -344,12 +344,47 @@ func (c *Checker) fnReturn(d *resolve.Def, self *Type) *Type {
 			}
 		}
 	}
+	generic := false
+	if im, ok := d.Impl.(*syntax.ImplItem); ok {
+		generic = bindImplArgs(gen, im, self)
+	}
 	c.implAssoc(gen, d.Owner, d.Impl, self)
 	t := c.conv(d.Owner, fn.Sig.Ret, gen, self)
-	if self != nil && self.Kind == Named && self.Path == d.SelfType {
+	if self != nil && self.Kind == Named && self.Path == d.SelfType && !generic {
 		c.rets[d] = t
 	}
 	return t
+}
+
+// bindImplArgs binds the impl's type parameters that its self type
+// takes as plain arguments (impl<T> Holder<T>) to the receiver's
+// arguments (Holder<S> makes T an S), so that a method returning
+// Proj<T> returns Proj<S>. It reports whether it bound any.
+func bindImplArgs(gen generics, im *syntax.ImplItem, self *Type) bool {
+	pt, ok := im.SelfType.(*syntax.PathType)
+	if !ok || self == nil || self.Kind != Named || len(self.Args) == 0 || pt.Path == nil || len(pt.Path.Segments) == 0 {
+		return false
+	}
+	args := pt.Path.Segments[len(pt.Path.Segments)-1].Args
+	if args == nil || args.Paren {
+		return false
+	}
+	bound, i := false, 0
+	for _, a := range args.Args {
+		ta, ok := a.(*syntax.TypeArg)
+		if !ok {
+			continue // lifetimes and constants are not type arguments
+		}
+		if p, ok := ta.Type.(*syntax.PathType); ok && p.Path != nil && len(p.Path.Segments) == 1 && p.Path.QSelf == nil {
+			name := p.Path.Segments[0].Name.Name
+			if _, isParam := gen[name]; isParam && self.Arg(i) != nil {
+				gen[name] = self.Arg(i)
+				bound = true
+			}
+		}
+		i++
+	}
+	return bound
 }
 
 // FuncReturn is the declared return type of a function of the crate, as
