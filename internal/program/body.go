@@ -1,6 +1,7 @@
 package program
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/cfg"
@@ -337,6 +338,10 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 		path := b.p.Name
 		if st.fn != nil {
 			path = st.fn.Path
+			if st.fn.Kind == Initializer && strings.HasSuffix(path, "::_") {
+				b.anonBlocks++
+				path += "#" + strconv.Itoa(b.anonBlocks)
+			}
 		}
 		for i, it := range items {
 			b.txAt[it] = itemTx[i]
@@ -367,6 +372,15 @@ func (b *builder) stmts(blk *syntax.BlockExpr, stmts []syntax.Stmt, extra []synt
 		}
 		for i, it := range items {
 			d := &Item{Item: it, Scope: scope, Prefix: path, Fn: st.fn, Exp: itemExp[i], Cond: cfg.And(st.cond, b.p.Cond(it))}
+			switch it.(type) {
+			case *syntax.StructItem, *syntax.EnumItem, *syntax.UnionItem, *syntax.TypeAliasItem:
+				inner := st
+				inner.scope, inner.tx = scope, itemTx[i]
+				if itemExp[i] != nil && itemExp[i] != st.exp {
+					inner.exp, inner.depth = itemExp[i], st.depth+expDepth(itemExp[i], st.exp)
+				}
+				b.typeMacros(it, inner)
+			}
 			b.itemCond[it] = d.Cond
 			b.record(d)
 			b.funcsOf(d)

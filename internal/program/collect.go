@@ -54,6 +54,11 @@ type builder struct {
 	// reported keeps blind spots of one kind and name to one per
 	// location.
 	reported map[blindKey]bool
+	// anonBlocks counts the blocks of anonymous consts (const _: () =
+	// { .. };) that declare items: each gets a path of its own, so that
+	// the Projection structs pin-project-lite declares in each are
+	// different types.
+	anonBlocks int
 }
 
 type blindKey struct {
@@ -128,6 +133,10 @@ func (b *builder) items(s *resolve.Scope, m *load.Module, items []syntax.Item, t
 		itCond := cfg.And(cond, b.p.Cond(it))
 		b.itemCond[it] = itCond
 		b.attrBlindSpots(it)
+		switch it.(type) {
+		case *syntax.StructItem, *syntax.EnumItem, *syntax.UnionItem, *syntax.TypeAliasItem:
+			b.typeMacros(it, lstate{scope: s, tx: tx, exp: exp, depth: depth, cond: itCond})
+		}
 		switch it := it.(type) {
 		case *syntax.MacroRulesItem:
 			tx = b.defineMacro(it, tx, exp == nil)
@@ -172,6 +181,25 @@ func (b *builder) items(s *resolve.Scope, m *load.Module, items []syntax.Item, t
 		b.record(&Item{Item: it, Scope: s, Prefix: s.Path, Public: public, Exp: exp, Cond: itCond})
 	}
 	return tx
+}
+
+// typeMacros expands the macros in type position of an item's fields
+// and aliased type (pin-project-lite's projection fields are
+// __pin_project_make_proj_field_mut!(#[pin] T)), so that field types
+// are known to type inference; expansions may hold more of them.
+func (b *builder) typeMacros(n syntax.Node, st lstate) {
+	syntax.Inspect(n, func(x syntax.Node) bool {
+		mt, ok := x.(*syntax.MacroType)
+		if !ok {
+			return true
+		}
+		if e := b.expand(mt.Mac, posType, st); e != nil && e.Type != nil {
+			inner := st
+			inner.exp, inner.depth = e, st.depth+1
+			b.typeMacros(e.Type, inner)
+		}
+		return false
+	})
 }
 
 func (b *builder) record(d *Item) {
