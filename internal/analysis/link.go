@@ -36,7 +36,26 @@ func (u *LinkUnit) has(path string) bool {
 // crate's public re-exports (tokio::net::TcpStream::connect lands in
 // tokio::net::tcp::stream::TcpStream::connect) to the unit of the exact
 // package the caller depends on, so two versions of one crate never mix.
+//
+// A trait method called on a generic or dyn receiver is linked, besides,
+// to every impl of that trait in the units (class-hierarchy
+// analysis across crates: hyper's call of tower_service::Service::call
+// on its connector reaches reqwest's and hyper's connectors), as an
+// indirect call (and to the unit's own impls of another crate's trait).
+// Traits are matched by the unit that defines them and
+// their path there, so two versions of a trait crate stay apart.
 func Link(g *graph.Graph, units []*LinkUnit) {
+	impls := map[string][]graph.Key{}
+	for _, u := range units {
+		for _, fn := range u.Unit.Funcs {
+			if fn.Implements == "" {
+				continue
+			}
+			if k, ok := traitKey(u, fn.Implements); ok {
+				impls[k] = append(impls[k], graph.Key{Unit: u.ID, Path: fn.Path})
+			}
+		}
+	}
 	for _, u := range units {
 		for _, fn := range u.Unit.Funcs {
 			n := g.Node(graph.Key{Unit: u.ID, Path: fn.Path})
@@ -54,8 +73,50 @@ func Link(g *graph.Graph, units []*LinkUnit) {
 				}
 				n.Calls = append(n.Calls, graph.Edge{To: to, Indirect: c.Indirect, Weak: c.Weak})
 			}
+			for _, tc := range fn.TraitCalls {
+				k, ok := traitKey(u, tc)
+				if !ok {
+					continue
+				}
+				own := strings.HasPrefix(k, u.ID+" ") // the unit's trait: its analysis linked its own impls
+				for _, to := range impls[k] {
+					if !own || to.Unit != u.ID {
+						n.Calls = append(n.Calls, graph.Edge{To: to, Indirect: true})
+					}
+				}
+			}
 		}
 	}
+}
+
+// traitKey names a trait method (Trait::m as unit u writes it) by the
+// unit that defines the trait and its path there, following crate names
+// and public re-exports (hyper::service::Service::call is
+// tower_service::Service::call in tower-service's unit). ok is false
+// for a trait outside the units.
+func traitKey(u *LinkUnit, path string) (string, bool) {
+	for hop := 0; hop < 6; hop++ {
+		i := strings.Index(path, "::")
+		if i < 0 {
+			return "", false
+		}
+		dep := u
+		if u.Dep != nil {
+			if d := u.Dep(path[:i]); d != nil {
+				dep = d
+			}
+		}
+		if dep == u && path[:i] != u.Unit.Crate {
+			return "", false // a crate the unit does not know
+		}
+		path = dep.Unit.Crate + path[i:]
+		p, ok := dep.Unit.Unalias(path)
+		if !ok {
+			return dep.ID + " " + path, true
+		}
+		path, u = p, dep
+	}
+	return "", false
 }
 
 // resolveExternal maps a path used in unit from (its first segment is an

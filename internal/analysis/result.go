@@ -132,6 +132,12 @@ type FuncFact struct {
 	Unsafe bool         `json:"unsafe,omitempty"`
 	Effect []EffectFact `json:"effects,omitempty"`
 	Calls  []CallFact   `json:"calls,omitempty"`
+	// Implements is, for a method of a trait impl, the trait method it
+	// provides (Trait::m, as the unit names the trait).
+	Implements string `json:"implements,omitempty"`
+	// TraitCalls are the trait methods called on generic or dyn
+	// receivers, linked to every impl in the other units (see Link).
+	TraitCalls []string `json:"trait_calls,omitempty"`
 }
 
 // EffectFact is an effect of a function, as the call graph needs it.

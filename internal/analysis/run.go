@@ -203,7 +203,8 @@ func programDiagnostics(c *load.Crate, p *program.Program, buildTime bool) []dia
 }
 
 func funcFact(c *load.Crate, fn *effects.Func) FuncFact {
-	f := FuncFact{Path: fn.Path, Public: fn.Public, Entry: fn.Entry, Pseudo: fn.Pseudo, Ret: fn.Ret, Unsafe: fn.Unsafe}
+	f := FuncFact{Path: fn.Path, Public: fn.Public, Entry: fn.Entry, Pseudo: fn.Pseudo, Ret: fn.Ret, Unsafe: fn.Unsafe,
+		Implements: fn.Implements, TraitCalls: fn.TraitCalls}
 	if pos := c.Fset.Position(fn.Pos); pos.Filename != "" {
 		f.File, f.Line = analyzer.RelFile(c.Dir, pos.Filename), pos.Line
 	}

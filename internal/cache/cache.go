@@ -24,7 +24,7 @@ import (
 
 // Schema changes whenever the cached data or the analysis changes
 // meaning; it is part of every key.
-const Schema = "warden-cache-8"
+const Schema = "warden-cache-9"
 
 // Cache is a directory of entries.
 type Cache struct {
@@ -96,7 +96,7 @@ func ChecksumDir(dir string) (string, error) {
 
 // An entry file is a header of three lines, then the payload:
 //
-//	warden-cache-8            the schema
+//	warden-cache-9            the schema
 //	KEY                       the key it was written for
 //	SUM                       sha256 of the payload, hex
 //	PAYLOAD                   the value, encoded with encoding/gob

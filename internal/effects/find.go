@@ -6,6 +6,7 @@
 package effects
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/analyzer"
@@ -111,6 +112,16 @@ type Func struct {
 	Unsafe  bool // an unsafe fn
 	Effects []Found
 	Calls   []Call
+	// Implements is, for a method of a trait impl, the trait method it
+	// provides (Trait::m, the trait's canonical path as the crate names
+	// it): whole-tree analysis links the trait's callers in other crates
+	// to it.
+	Implements string
+	// TraitCalls are the trait methods (Trait::m) of traits outside std
+	// the function calls on generic or dyn receivers: whole-tree
+	// analysis links each to every impl in the tree's other crates
+	// (class-hierarchy analysis across crates).
+	TraitCalls []string
 	// StdCalls are the calls of std functions that are no effect, kept
 	// only when the pass asks for call sites.
 	StdCalls []Call
@@ -314,6 +325,9 @@ func (f *finder) body(pf *program.Func) {
 	}
 	if pf.Entry {
 		fn.Entry = true
+	}
+	if _, impl := pf.Owner.(*syntax.ImplItem); impl && pf.Trait != "" && pf.Item != nil {
+		fn.Implements = pf.Trait + "::" + pf.Item.Name.Name
 	}
 	w := &walker{f: f, fn: fn, pf: pf, b: f.chk.Body(pf)}
 	if pf.Item != nil && pf.Item.Sig.Ret != nil && fn.Ret == "" {
@@ -768,6 +782,7 @@ func typeMethod(t *infer.Type, name string) string {
 // (ToSocketAddrs::to_socket_addrs); a dependency's trait is linked in
 // the tree.
 func (w *walker) traitCall(tg infer.Target, pos syntax.Pos) {
+	w.crossCrateTraitCall(tg.Path)
 	if tg.Def != nil {
 		w.unsafeCall(tg.Def, pos)
 		for _, d := range tg.Impls {
@@ -813,6 +828,27 @@ func (w *walker) futureBuilt(p *syntax.Path, pos syntax.Pos) {
 
 // futureTrait is std's Future, as canonical paths name it.
 const futureTrait = "std::future::Future"
+
+// crossCrateTraitCall records a trait method called on a generic or dyn
+// receiver for whole-tree linking, unless the trait is std's (std has no
+// impls in the tree) or the function is itself an impl of that trait
+// forwarding to the value it wraps (impl<S: Stream> Stream for &mut S),
+// whose callers are linked to the wrapped impls already.
+func (w *walker) crossCrateTraitCall(method string) {
+	i := strings.Index(method, "::")
+	j := strings.LastIndex(method, "::")
+	if i <= 0 || j <= i || slices.Contains(w.fn.TraitCalls, method) {
+		return
+	}
+	switch method[:i] {
+	case "std", "core", "alloc":
+		return
+	}
+	if w.pf.Trait != "" && w.pf.Trait == method[:j] {
+		return
+	}
+	w.fn.TraitCalls = append(w.fn.TraitCalls, method)
+}
 
 // forLoop links a for loop over a value of a type of the crate or of a
 // dependency to the into_iter and next methods it calls implicitly

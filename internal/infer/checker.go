@@ -489,6 +489,14 @@ func (c *Checker) fieldType(owner *Type, field string) *Type {
 		return nil
 	}
 	d := c.r.Types[owner.Path]
+	for hops := 0; d == nil && hops < 4 && isStd(owner.Path); hops++ {
+		// A field through a std smart pointer or guard: autoderef
+		// (self.inner.hyper on an Arc<ClientRef>).
+		if owner = c.table.Deref(owner); owner == nil || owner.Kind != Named {
+			return nil
+		}
+		d = c.r.Types[owner.Path]
+	}
 	if d == nil {
 		return nil
 	}
