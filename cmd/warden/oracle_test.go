@@ -34,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,11 +51,15 @@ import (
 // collections: ctrlc 96.0, dirs-sys 98.8, hostname 100, memchr 99.2,
 // notify 97.5, same-file 100, sd-notify 91.2, tempfile 98.6, ureq 98.2,
 // walkdir 95.0, which 100 (all: 98.3% of 2876); first measured on
-// 26b0b88 at 96.0%. Raise them as the engine improves.
+// 26b0b88 at 96.0%. Raise them as the engine improves. http-body (with
+// its dependencies, for pin-project-lite's macros) came in on
+// 2026-12-01 at 74.2% of 89 and is 95.0% of 120 since Pin receivers,
+// impl arguments and type-position macros are typed.
 var oracleFloors = map[string]float64{
 	"ctrlc-3.2.3":     94,
 	"dirs-sys-0.3.7":  96.8,
 	"hostname-0.3.1":  98,
+	"http-body-0.4.5": 93,
 	"memchr-2.5.0":    97.2,
 	"notify-5.0.0":    95.5,
 	"same-file-1.0.6": 98,
@@ -64,6 +69,12 @@ var oracleFloors = map[string]float64{
 	"walkdir-2.3.2":   93,
 	"which-4.2.5":     98,
 }
+
+// oracleWithDeps are the crates whose own code is written with a
+// dependency's macros (http-body's futures with pin-project-lite's
+// pin_project!): they are compared with their dependencies analysed,
+// as a tree analysis sees them.
+var oracleWithDeps = map[string]bool{"http-body-0.4.5": true}
 
 // oracleCall is one line of either side.
 type oracleCall struct {
@@ -365,6 +376,18 @@ func oracleMIRNames(crate, callee string, im oracleImpls, trait bool) []string {
 	return names
 }
 
+// oracleAnonConst reports whether rustc's name of a method defined in an
+// anonymous const (m::_::project, pin-project-lite's projections) is
+// Warden's, which names it by its self type (m::MapData::project).
+func oracleAnonConst(mir, warden string) bool {
+	prefix, method, ok := strings.Cut(mir, "::_::")
+	if !ok || !strings.HasPrefix(warden, prefix+"::") || !strings.HasSuffix(warden, "::"+method) {
+		return false
+	}
+	middle := strings.TrimSuffix(strings.TrimPrefix(warden, prefix+"::"), "::"+method)
+	return middle != "" && !strings.Contains(middle, "::")
+}
+
 // oracleWardenName is Warden's callee in the compared form. Should Warden
 // print a qualified path, a concrete self type names the method, a generic
 // one the trait.
@@ -486,7 +509,7 @@ func oracleCompare(crate string, warden, mir []oracleCall, chainStart func(file 
 		ok := false
 		for _, c := range callees {
 			for _, n := range oracleMIRNames(crate, c, im, w.resolution == "trait") {
-				if n == want {
+				if n == want || oracleAnonConst(n, want) {
 					ok = true
 				}
 			}
@@ -522,9 +545,13 @@ func TestRustcOracle(t *testing.T) {
 				t.Fatal(err)
 			}
 			mir := oracleParse(t, f, string(data))
-			code, out, errOut := runCLI(t, "debug", "calls", "--no-deps", filepath.Join(registryDir, nv))
+			args := []string{"debug", "calls", "--no-deps", filepath.Join(registryDir, nv)}
+			if oracleWithDeps[nv] {
+				args = slices.Delete(args, 2, 3)
+			}
+			code, out, errOut := runCLI(t, args...)
 			if code != exitOK {
-				t.Fatalf("warden debug calls --no-deps %s: exit %d, stderr:\n%s", nv, code, errOut)
+				t.Fatalf("warden %s: exit %d, stderr:\n%s", strings.Join(args, " "), code, errOut)
 			}
 			warden := oracleParse(t, "debug calls "+nv, out)
 			s := oracleCompare(crate, warden, mir, oracleChainStarts(filepath.Join(registryDir, nv)))
@@ -657,6 +684,11 @@ func TestOracleNormaliser(t *testing.T) {
 		{"std::fmt::Debug::fmt", "<std::path::PathBuf as std::fmt::Display>::fmt", false, false},
 		{"std::path::PathBuf::is_absolute", "std::path::Path::is_absolute", false, false},
 		{"which::checker::ExecutableChecker::is_valid", "<which::checker::ExistedChecker as which::finder::Checker>::is_valid", true, false},
+		// A method of an anonymous const's impl, named by its self type.
+		{"http_body::combinators::map_data::MapData::project", "http_body::combinators::map_data::_::project", false, true},
+		{"http_body::combinators::map_data::MapData::project_ref", "http_body::combinators::map_data::_::project", false, false},
+		{"http_body::combinators::map_err::MapErr::project", "http_body::combinators::map_data::_::project", false, false},
+		{"http_body::combinators::map_data::x::MapData::project", "http_body::combinators::map_data::_::project", false, false},
 	}
 	for _, tt := range tests {
 		crate := strings.SplitN(strings.TrimLeft(tt.mir, "<"), "::", 2)[0]
@@ -666,7 +698,7 @@ func TestOracleNormaliser(t *testing.T) {
 		w := oracleWardenName(crate, tt.warden)
 		got := false
 		for _, n := range oracleMIRNames(crate, tt.mir, im, tt.trait) {
-			got = got || n == w
+			got = got || n == w || oracleAnonConst(n, w)
 		}
 		if got != tt.want {
 			t.Errorf("match(warden %q, mir %q, trait=%v) = %v, want %v (compared %q with %q)",

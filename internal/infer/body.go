@@ -69,8 +69,11 @@ func (c *Checker) Body(pf *program.Func) *Body {
 		if im, ok := pf.Owner.(*syntax.ImplItem); ok && im.SelfType != nil {
 			// Self with the impl's arguments (Client<C> in impl<C:
 			// Connect> Client<C>), so that fields of generic types
-			// have their bounds.
-			if t := c.conv(pf.Scope, im.SelfType, b.gen, nil); t != nil && t.Kind == Named && t.Path == pf.SelfType && len(t.Args) > 0 {
+			// have their bounds; and for an impl for a type with no
+			// path of its own (&mut T: references are dropped, Self is
+			// T with its bounds; a type parameter; a tuple), that type.
+			if t := c.conv(pf.Scope, im.SelfType, b.gen, nil); t != nil &&
+				(t.Kind == Named && t.Path == pf.SelfType && len(t.Args) > 0 || t.Kind == Param || t.Kind == Tuple || t.Kind == Slice) {
 				b.self = t
 			}
 		}
@@ -988,6 +991,15 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 			return Target{}, firstStd
 		}
 		if isStd(path) {
+			if path == pinPath {
+				// rustc's first probe is the receiver by value: a method
+				// of the pinned type taking self: Pin<&mut Self> is
+				// called before any method of Pin itself (the crate's
+				// impl Body for Pin<P> included).
+				if tg, ok := b.pinnedMethod(t.Arg(0), name); ok {
+					return tg, firstStd
+				}
+			}
 			if c.table.Wrapper(path) {
 				if wrapper == nil {
 					wrapper = t
@@ -1089,6 +1101,22 @@ func isTraitDecl(d *resolve.Def) bool {
 // links to every impl of it in the crate.
 func (b *Body) traitTarget(t *Type, name string) Target {
 	c := b.c
+	// A bound known to have the method wins over a dependency's trait
+	// whose methods are not known here (D: Buf + From<&[u8]> calls
+	// From::from).
+	for _, tr := range t.Bounds {
+		if c.local(tr) || !isStd(canonicalStd(tr)) {
+			continue
+		}
+		if _, ok := c.table.Returns(canonicalStd(tr) + "::" + name); ok && len(t.Bounds) > 1 {
+			if tg := b.traitTarget(&Type{Kind: t.Kind, Path: t.Path, Bounds: []string{tr}, Args: t.Args}, name); tg.Kind == TraitMethod {
+				if !b.localBoundHas(t, name) {
+					tg.On = t
+					return tg
+				}
+			}
+		}
+	}
 	for _, tr := range t.Bounds {
 		if c.local(tr) {
 			d := c.r.Methods[tr][name]
@@ -1115,6 +1143,62 @@ func (b *Body) traitTarget(t *Type, name string) Target {
 		return Target{Kind: TraitMethod, Path: path + "::" + name, Res: diag.ResolvedTrait, On: t}
 	}
 	return Target{}
+}
+
+// localBoundHas reports whether one of t's bounds is a trait of the crate
+// declaring a method of that name.
+func (b *Body) localBoundHas(t *Type, name string) bool {
+	for _, tr := range t.Bounds {
+		if b.c.local(tr) && b.c.r.Methods[tr][name] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// pinPath is std's Pin, as canonical paths name it.
+const pinPath = "std::pin::Pin"
+
+// pinnedMethod finds a method called on a Pin<T> that T provides with a
+// self: Pin<..> receiver: a trait method of T's bounds, or a method of a
+// type of the crate.
+func (b *Body) pinnedMethod(t *Type, name string) (Target, bool) {
+	// Pin<Box<dyn Body>> pins the box's content (as_mut gives a
+	// Pin<&mut dyn Body>).
+	for hops := 0; t != nil && t.Kind == Named && isStd(t.Path) && t.Path != pinPath && b.c.table.Wrapper(t.Path) && hops < 4; hops++ {
+		t = b.c.table.Deref(t)
+	}
+	if t == nil {
+		return Target{}, false
+	}
+	switch t.Kind {
+	case Param, Dyn:
+		tg := b.traitTarget(t, name)
+		if tg.Kind == TraitMethod && tg.Def != nil && pinReceiver(tg.Def) {
+			return tg, true
+		}
+	case Named:
+		if d := b.c.r.Methods[t.Path][name]; d != nil && b.c.local(t.Path) && pinReceiver(d) {
+			if d.Trait == "" && isTraitDecl(d) {
+				return b.traitTarget(&Type{Kind: Param, Bounds: []string{t.Path}}, name), true
+			}
+			return Target{Kind: LocalFn, Path: d.Path, Def: d, Res: diag.ResolvedType, On: t}, true
+		}
+	}
+	return Target{}, false
+}
+
+// pinReceiver reports whether a method's receiver is self: Pin<..>.
+func pinReceiver(d *resolve.Def) bool {
+	fn, ok := d.Item.(*syntax.FnItem)
+	if !ok || len(fn.Sig.Params) == 0 || !fn.Sig.Params[0].Self {
+		return false
+	}
+	pt, ok := fn.Sig.Params[0].Type.(*syntax.PathType)
+	if !ok || pt.Path == nil || len(pt.Path.Segments) == 0 {
+		return false
+	}
+	return pt.Path.Segments[len(pt.Path.Segments)-1].Name.Name == "Pin"
 }
 
 // stdTraitMayHave reports whether a std trait the table does not list a
