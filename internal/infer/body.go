@@ -986,8 +986,16 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 			if tg, ok := b.iteratorMethod(t, name); ok {
 				return tg, firstStd
 			}
-			// A method from a derive, a std trait or a Deref impl of
-			// the crate's type: nothing the model names.
+			// The crate's Deref impl: autoderef continues in its Target
+			// (a newtype around a File calls File's methods).
+			if d := c.r.Methods[path]["deref"]; d != nil && canonicalStd(d.Trait) == derefTrait {
+				if next := c.fnReturn(d, t); next != nil && (next.Kind != Named || next.Path != t.Path) {
+					t = next
+					continue
+				}
+			}
+			// A method from a derive or a std trait: nothing the model
+			// names.
 			return Target{}, firstStd
 		}
 		if isStd(path) {
@@ -1155,6 +1163,9 @@ func (b *Body) localBoundHas(t *Type, name string) bool {
 	}
 	return false
 }
+
+// derefTrait is std's Deref, as canonical paths name it.
+const derefTrait = "std::ops::Deref"
 
 // pinPath is std's Pin, as canonical paths name it.
 const pinPath = "std::pin::Pin"
