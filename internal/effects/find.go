@@ -579,8 +579,17 @@ func (w *walker) callPath(p *syntax.Path, pos syntax.Pos) {
 		// Some an intrinsic).
 		return
 	}
-	if !w.modelled(res.Path, pos, diag.ResolvedPath, "") {
-		w.external(res.Path, pos, diag.ResolvedPath)
+	path := res.Path
+	if w.b != nil {
+		// A dependency's re-export of a std item is the std item: its
+		// effect is the model's (somecrate::Command::new, where
+		// somecrate has pub use std::process::Command).
+		if p, ok := w.b.StdReexport(path); ok {
+			path = p
+		}
+	}
+	if !w.modelled(path, pos, diag.ResolvedPath, "") {
+		w.external(path, pos, diag.ResolvedPath)
 	}
 }
 

@@ -852,6 +852,9 @@ func (b *Body) Call(p *syntax.Path) Target {
 		return Target{}
 	}
 	path := canonicalStd(res.Path)
+	if p, ok := b.StdReexport(path); ok {
+		path = p
+	}
 	if i := strings.LastIndex(path, "::"); i > 0 {
 		// RawFd::try_from is i32's: a std type alias's functions are the
 		// aliased type's.
@@ -1129,6 +1132,21 @@ func (b *Body) traitTarget(t *Type, name string) Target {
 		if c.local(tr) {
 			d := c.r.Methods[tr][name]
 			if d == nil {
+				// A method of a supertrait (FromStream: FromStreamPriv).
+				var sup []string
+				for _, st := range c.supertraits(tr) {
+					// The crate's supertraits, and std's that the table
+					// says have the method (not Send or Sync).
+					if _, listed := c.table.Returns(st + "::" + name); c.local(st) || listed {
+						sup = append(sup, st)
+					}
+				}
+				if len(sup) > 0 && len(t.Bounds) < 16 {
+					if tg := b.traitTarget(&Type{Kind: t.Kind, Path: t.Path, Bounds: sup}, name); tg.Kind == TraitMethod {
+						tg.On = t
+						return tg
+					}
+				}
 				continue
 			}
 			tg := Target{Kind: TraitMethod, Path: tr + "::" + name, Def: d, Res: diag.ResolvedTrait, On: t}
@@ -1162,6 +1180,26 @@ func (b *Body) localBoundHas(t *Type, name string) bool {
 		}
 	}
 	return false
+}
+
+// StdReexport returns the std path a dependency's path stands for when
+// the dependency re-exports a std item (tokio::time::Duration::
+// from_millis is std::time::Duration::from_millis): the whole path, or
+// its parent for an associated function of a re-exported type.
+func (b *Body) StdReexport(path string) (string, bool) {
+	c := b.c
+	if c.deps == nil || path == "" || isStd(path) || c.local(path) {
+		return "", false
+	}
+	if t := c.deps.Reexport(path); isStd(t) && strings.Contains(t, "::") {
+		return canonicalStd(t), true
+	}
+	if i := strings.LastIndex(path, "::"); i > 0 {
+		if t := c.deps.Reexport(path[:i]); isStd(t) && strings.Contains(t, "::") {
+			return canonicalStd(t) + path[i:], true
+		}
+	}
+	return "", false
 }
 
 // derefTrait is std's Deref, as canonical paths name it.

@@ -135,6 +135,29 @@ func (c *Checker) addGenerics(gen generics, s *resolve.Scope, g *syntax.Generics
 // addBounds adds trait bounds to a Param or Dyn type: each trait's
 // canonical path, its generic arguments and the associated types it
 // fixes.
+// supertraits are the traits a trait of the crate names as its bounds
+// (trait FromStream<T>: sealed::FromStreamPriv<T>), canonical.
+func (c *Checker) supertraits(trait string) []string {
+	d := c.r.Traits[trait]
+	if d == nil {
+		return nil
+	}
+	ti, ok := d.Item.(*syntax.TraitItem)
+	if !ok || len(ti.Bounds) == 0 {
+		return nil
+	}
+	scope := d.Owner
+	var out []string
+	for _, bd := range ti.Bounds {
+		if tb, ok := bd.(*syntax.TraitBound); ok && tb.Path != nil && !tb.Maybe {
+			if p := canonicalStd(c.r.ResolvePath(scope, tb.Path, resolve.TypeNS).Path); p != "" && p != trait {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
 func (c *Checker) addBounds(t *Type, s *resolve.Scope, bs []syntax.Bound, gen generics) {
 	for _, b := range bs {
 		tb, ok := b.(*syntax.TraitBound)

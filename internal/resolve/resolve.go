@@ -165,7 +165,10 @@ type Resolver struct {
 	MethodsByName map[string][]*Def
 	// Types maps the canonical path of each local struct, enum, union and
 	// type alias to its definition.
-	Types   map[string]*Def
+	Types map[string]*Def
+	// Traits maps the canonical path of each local trait to its
+	// definition.
+	Traits  map[string]*Def
 	Imports []Import
 	// Unresolved lists use paths that could not be resolved.
 	Unresolved []Import
@@ -228,6 +231,7 @@ func New(c *load.Crate, t *load.Target, crateName string, env Env) *Resolver {
 		Methods:       map[string]map[string]*Def{},
 		MethodsByName: map[string][]*Def{},
 		Types:         map[string]*Def{},
+		Traits:        map[string]*Def{},
 		Reachable:     map[string]bool{},
 		env:           env,
 	}
@@ -499,6 +503,10 @@ func (r *Resolver) define(s *Scope, it syntax.Item, path string) {
 		case DefStruct, DefEnum, DefUnion, DefTypeAlias:
 			if _, dup := r.Types[d.Path]; !dup {
 				r.Types[d.Path] = d
+			}
+		case DefTrait:
+			if _, dup := r.Traits[d.Path]; !dup {
+				r.Traits[d.Path] = d
 			}
 		}
 		return d
