@@ -25,7 +25,8 @@
 #
 # Crates: which-4.2.5 dirs-sys-0.3.7 walkdir-2.3.2 same-file-1.0.6
 # tempfile-3.3.0 hostname-0.3.1 ctrlc-3.2.3 notify-5.0.0 ureq-2.6.2
-# memchr-2.5.0 sd-notify-0.4.1 http-body-0.4.5 tokio-stream-0.1.9: all build offline with nightly 2026-05 (cargo 1.97.0-nightly).
+# memchr-2.5.0 sd-notify-0.4.1 http-body-0.4.5 tokio-stream-0.1.9 tokio-util-0.7.3
+# futures-lite-1.12.0: all build offline with nightly 2026-05 (cargo 1.97.0-nightly).
 # Not used: fd-lock (not installed in the registry).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

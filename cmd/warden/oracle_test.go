@@ -56,28 +56,38 @@ import (
 // 2026-12-01 at 74.2% of 89 and is 95.0% of 120 since Pin receivers,
 // impl arguments and type-position macros are typed; tokio-stream came
 // in the same day at 98.4% of 257 and is 100% of 265 since dependencies'
-// re-exports of std items are std's and supertraits' methods are found.
+// re-exports of std items are std's and supertraits' methods are found;
+// futures-lite came in at 83.6% of 535 (94.6% once rustc's visible paths
+// of dependencies' items were matched) and is 98.7% of 539 since
+// extension traits' blanket impls are found; tokio-util 97.2% -> 98.3%.
 var oracleFloors = map[string]float64{
-	"ctrlc-3.2.3":        94,
-	"dirs-sys-0.3.7":     96.8,
-	"hostname-0.3.1":     98,
-	"http-body-0.4.5":    93,
-	"memchr-2.5.0":       97.2,
-	"notify-5.0.0":       95.5,
-	"same-file-1.0.6":    98,
-	"sd-notify-0.4.1":    89.2,
-	"tempfile-3.3.0":     96.6,
-	"tokio-stream-0.1.9": 98,
-	"ureq-2.6.2":         96.2,
-	"walkdir-2.3.2":      93,
-	"which-4.2.5":        98,
+	"ctrlc-3.2.3":         94,
+	"dirs-sys-0.3.7":      96.8,
+	"futures-lite-1.12.0": 96.7,
+	"hostname-0.3.1":      98,
+	"http-body-0.4.5":     93,
+	"memchr-2.5.0":        97.2,
+	"notify-5.0.0":        95.5,
+	"same-file-1.0.6":     98,
+	"sd-notify-0.4.1":     89.2,
+	"tempfile-3.3.0":      96.6,
+	"tokio-stream-0.1.9":  98,
+	"tokio-util-0.7.3":    96.3,
+	"ureq-2.6.2":          96.2,
+	"walkdir-2.3.2":       93,
+	"which-4.2.5":         98,
 }
 
 // oracleWithDeps are the crates whose own code is written with a
-// dependency's macros (http-body's and tokio-stream's futures with
-// pin-project-lite's pin_project!): they are compared with their
-// dependencies analysed, as a tree analysis sees them.
-var oracleWithDeps = map[string]bool{"http-body-0.4.5": true, "tokio-stream-0.1.9": true}
+// dependency's macros (futures written with pin-project-lite's
+// pin_project!): they are compared with their dependencies analysed, as
+// a tree analysis sees them.
+var oracleWithDeps = map[string]bool{
+	"futures-lite-1.12.0": true,
+	"http-body-0.4.5":     true,
+	"tokio-stream-0.1.9":  true,
+	"tokio-util-0.7.3":    true,
+}
 
 // oracleCall is one line of either side.
 type oracleCall struct {
@@ -391,6 +401,23 @@ func oracleAnonConst(mir, warden string) bool {
 	return middle != "" && !strings.Contains(middle, "::")
 }
 
+// oracleVisible reports whether rustc's name of a dependency's item,
+// which MIR prints by its visible path (futures_core::Stream::poll_next,
+// futures_io::Error::kind), is Warden's, which is the path of its
+// definition (futures_core::stream::Stream::poll_next) or, for a
+// dependency's re-export of a std item, std's (std::io::Error::kind):
+// the same type or trait name and method, in the same crate or in std.
+func oracleVisible(mir, warden string) bool {
+	ms, ws := strings.Split(mir, "::"), strings.Split(warden, "::")
+	if len(ms) < 3 || len(ws) < 3 || mir == warden {
+		return false
+	}
+	if ms[len(ms)-1] != ws[len(ws)-1] || ms[len(ms)-2] != ws[len(ws)-2] {
+		return false
+	}
+	return ms[0] == ws[0] || ws[0] == "std" && ms[0] != "std"
+}
+
 // oracleWardenName is Warden's callee in the compared form. Should Warden
 // print a qualified path, a concrete self type names the method, a generic
 // one the trait.
@@ -460,9 +487,9 @@ func oracleCompare(crate string, warden, mir []oracleCall, chainStart func(file 
 			ok := false
 			for _, n := range names {
 				ok = ok || found[fmt.Sprintf("%s:%d\x00%s", c.file, c.line, n)]
-				if !ok && strings.Contains(n, "::_::") {
+				if !ok {
 					for _, w := range atLine[fmt.Sprintf("%s:%d", c.file, c.line)] {
-						ok = ok || oracleAnonConst(n, w)
+						ok = ok || oracleAnonConst(n, w) || oracleVisible(n, w)
 					}
 				}
 			}
@@ -519,7 +546,7 @@ func oracleCompare(crate string, warden, mir []oracleCall, chainStart func(file 
 		ok := false
 		for _, c := range callees {
 			for _, n := range oracleMIRNames(crate, c, im, w.resolution == "trait") {
-				if n == want || oracleAnonConst(n, want) {
+				if n == want || oracleAnonConst(n, want) || oracleVisible(n, want) {
 					ok = true
 				}
 			}
@@ -694,6 +721,11 @@ func TestOracleNormaliser(t *testing.T) {
 		{"std::fmt::Debug::fmt", "<std::path::PathBuf as std::fmt::Display>::fmt", false, false},
 		{"std::path::PathBuf::is_absolute", "std::path::Path::is_absolute", false, false},
 		{"which::checker::ExecutableChecker::is_valid", "<which::checker::ExistedChecker as which::finder::Checker>::is_valid", true, false},
+		// A dependency's item by its visible path, or a re-exported std item.
+		{"futures_core::stream::Stream::poll_next", "futures_core::Stream::poll_next", false, true},
+		{"std::io::Error::kind", "futures_io::Error::kind", false, true},
+		{"futures_core::stream::Stream::poll_next", "tokio_stream::Stream::poll_next", false, false},
+		{"futures_core::stream::Stream::poll_next", "futures_core::Stream::size_hint", false, false},
 		// A method of an anonymous const's impl, named by its self type.
 		{"http_body::combinators::map_data::MapData::project", "http_body::combinators::map_data::_::project", false, true},
 		{"http_body::combinators::map_data::MapData::project_ref", "http_body::combinators::map_data::_::project", false, false},
@@ -708,7 +740,7 @@ func TestOracleNormaliser(t *testing.T) {
 		w := oracleWardenName(crate, tt.warden)
 		got := false
 		for _, n := range oracleMIRNames(crate, tt.mir, im, tt.trait) {
-			got = got || n == w || oracleAnonConst(n, w)
+			got = got || n == w || oracleAnonConst(n, w) || oracleVisible(n, w)
 		}
 		if got != tt.want {
 			t.Errorf("match(warden %q, mir %q, trait=%v) = %v, want %v (compared %q with %q)",

@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/diag"
@@ -404,6 +405,13 @@ func (b *Body) variantFields(p *syntax.Path, t *Type, s *resolve.Scope) []*Type 
 // structPatField returns the type of a named field of the struct or
 // variant a struct pattern names.
 func (b *Body) structPatField(p *syntax.Path, field string, t *Type, s *resolve.Scope) *Type {
+	if p != nil && p.QSelf == nil && len(p.Segments) == 1 && p.Segments[0].Name.Name == "Self" && b.self != nil {
+		// let Self { reader, buf } = &mut *self;
+		if t == nil || t.Kind != Named {
+			t = b.self
+		}
+		return b.c.fieldType(t, field)
+	}
 	res := b.c.r.ResolvePath(s, p, resolve.TypeNS)
 	if res.Def == nil {
 		return nil
@@ -956,6 +964,13 @@ func (b *Body) lookupDeref(recv *Type, name string) (tg Target, firstStd *Type) 
 	for depth := 0; t != nil && depth < 6; depth++ {
 		switch t.Kind {
 		case Param, Dyn:
+			if wrapper == nil || wrapper.Path != pinPath {
+				// Not reached through a Pin: an extension trait's
+				// method by reference wins over the bound's pinned one.
+				if tg, ok := b.extMethod(t, name); ok {
+					return tg, firstStd
+				}
+			}
 			return b.traitTarget(t, name), firstStd
 		case Ptr:
 			return Target{Kind: External, Path: "std::ptr::" + ptrName(t) + "::" + name, Res: diag.ResolvedType, On: t}, firstStd
@@ -1202,6 +1217,32 @@ func (b *Body) StdReexport(path string) (string, bool) {
 	return "", false
 }
 
+// extMethod finds a method of an extension trait of the crate that is
+// implemented for every type with one of t's bounds (futures-lite's
+// StreamExt for S: Stream): rustc finds it on a generic receiver as it
+// finds the bound's own methods, and takes it when the receiver is not
+// pinned (StreamExt::poll_next(&mut self) before Stream::poll_next(self:
+// Pin<&mut Self>)) or when the bound has no such method (Stream has no
+// next).
+func (b *Body) extMethod(t *Type, name string) (Target, bool) {
+	c := b.c
+	for _, d := range c.r.MethodsByName[name] {
+		if d.Trait != "" || !isTraitDecl(d) || !c.local(d.SelfType) || slices.Contains(t.Bounds, d.SelfType) {
+			continue
+		}
+		for _, bound := range c.blanketBounds(d.SelfType) {
+			if slices.Contains(t.Bounds, bound) && !c.local(bound) {
+				tg := b.traitTarget(&Type{Kind: Param, Path: t.Path, Bounds: []string{d.SelfType}}, name)
+				if tg.Kind == TraitMethod {
+					tg.On = t
+					return tg, true
+				}
+			}
+		}
+	}
+	return Target{}, false
+}
+
 // derefTrait is std's Deref, as canonical paths name it.
 const derefTrait = "std::ops::Deref"
 
@@ -1222,8 +1263,14 @@ func (b *Body) pinnedMethod(t *Type, name string) (Target, bool) {
 	}
 	switch t.Kind {
 	case Param, Dyn:
+		if _, pins := b.c.table.Returns(pinPath + "::" + name); pins {
+			return Target{}, false // Pin's own (as_mut, set, get_mut)
+		}
 		tg := b.traitTarget(t, name)
-		if tg.Kind == TraitMethod && tg.Def != nil && pinReceiver(tg.Def) {
+		// The crate's trait method taking self: Pin<..>, or another
+		// crate's, whose receiver is not known here (futures_io's
+		// AsyncRead::poll_read on Pin::new(&mut *reader)).
+		if tg.Kind == TraitMethod && (tg.Def == nil || pinReceiver(tg.Def)) {
 			return tg, true
 		}
 	case Named:

@@ -39,6 +39,39 @@ type Checker struct {
 	// owners memoizes the type parameters and associated types of impl
 	// and trait blocks, shared by their methods' bodies.
 	owners map[syntax.Item]generics
+	// blankets maps each trait of the crate implemented for every type
+	// with a bound (impl<S: Stream + ?Sized> StreamExt for S {}) to
+	// those bounds; made on first use.
+	blankets map[string][]string
+}
+
+// blanketBounds returns the bounds under which a trait of the crate is
+// implemented for any type (an extension trait's blanket impl).
+func (c *Checker) blanketBounds(trait string) []string {
+	if c.blankets == nil {
+		c.blankets = map[string][]string{}
+		for _, d := range c.p.Items {
+			im, ok := d.Item.(*syntax.ImplItem)
+			if !ok || im.Trait == nil || im.Negative || !c.p.Enabled(im) {
+				continue
+			}
+			pt, ok := im.SelfType.(*syntax.PathType)
+			if !ok || pt.Path == nil || pt.Path.QSelf != nil || len(pt.Path.Segments) != 1 {
+				continue
+			}
+			gen := generics{}
+			c.addGenerics(gen, d.Scope, im.Generics)
+			self := gen[pt.Path.Segments[0].Name.Name]
+			if self == nil || self.Kind != Param || len(self.Bounds) == 0 {
+				continue
+			}
+			tr := canonicalStd(c.r.ResolvePath(d.Scope, im.Trait, resolve.TypeNS).Path)
+			if c.local(tr) {
+				c.blankets[tr] = append(c.blankets[tr], self.Bounds...)
+			}
+		}
+	}
+	return c.blankets[trait]
 }
 
 // ownerGenerics returns the type parameters of the impl or trait block
