@@ -59,7 +59,8 @@ import (
 // re-exports of std items are std's and supertraits' methods are found;
 // futures-lite came in at 83.6% of 535 (94.6% once rustc's visible paths
 // of dependencies' items were matched) and is 98.7% of 539 since
-// extension traits' blanket impls are found; tokio-util 97.2% -> 98.3%.
+// extension traits' blanket impls are found; tokio-util 97.2% -> 100%
+// (Arc::clone(&x) keeps x's type).
 var oracleFloors = map[string]float64{
 	"ctrlc-3.2.3":         94,
 	"dirs-sys-0.3.7":      96.8,
@@ -72,7 +73,7 @@ var oracleFloors = map[string]float64{
 	"sd-notify-0.4.1":     89.2,
 	"tempfile-3.3.0":      96.6,
 	"tokio-stream-0.1.9":  98,
-	"tokio-util-0.7.3":    96.3,
+	"tokio-util-0.7.3":    98,
 	"ureq-2.6.2":          96.2,
 	"walkdir-2.3.2":       93,
 	"which-4.2.5":         98,

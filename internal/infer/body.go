@@ -767,6 +767,15 @@ func (b *Body) callType(e *syntax.CallExpr) *Type {
 		return nil
 	}
 	tg := b.Call(pe.Path)
+	if tg.Kind == External && tg.Ret != nil && len(e.Args) > 0 {
+		// Arc::clone(&x), Rc::clone(&x): a method called by its path,
+		// whose Self is the receiver's type, arguments included.
+		if i := strings.LastIndex(tg.Path, "::"); i > 0 && tg.Ret.Kind == Named && tg.Ret.Path == tg.Path[:i] && len(tg.Ret.Args) == 0 {
+			if recv := b.TypeOf(e.Args[0]); recv != nil && recv.Kind == Named && recv.Path == tg.Ret.Path {
+				return recv
+			}
+		}
+	}
 	if tg.Kind == External && tg.Ret != nil {
 		// Arc::new(x): $A0 in the table is the first argument's type.
 		return b.argTypes(tg.Ret, e.Args, 0)
