@@ -35,39 +35,54 @@ func (a *auditFlags) register(fs *flag.FlagSet) {
 	registerCacheFlags(fs, &a.cache)
 }
 
-// judge analyses the tree of the project in dir and judges its effects
-// against the project file.
-func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Project, *audit.Result, error) {
-	path := a.file
-	if path == "" {
-		path = filepath.Join(dir, audit.FileName)
+// projectFile is the project file of the project in dir: --project-file,
+// else dir/warden.toml.
+func (a *auditFlags) projectFile(dir string) string {
+	if a.file != "" {
+		return a.file
 	}
-	proj, err := audit.Load(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", errUsage, err)
-	}
+	return filepath.Join(dir, audit.FileName)
+}
+
+// analyse resolves and analyses the dependency tree of dir with the
+// flags' target, cache and jobs (mode says how dir's tree is resolved).
+func (a *auditFlags) analyse(ctx context.Context, e *env, dir string, mode deps.Mode, opt tree.Options) (*tree.Report, error) {
 	triple := a.target
 	if triple == "" {
 		triple = load.DefaultTarget
 	}
 	c, err := a.cache.open()
 	if err != nil {
-		return nil, nil, err
-	}
-	mode := deps.Auto
-	if a.fromLock {
-		mode = deps.Lock
+		return nil, err
 	}
 	g, err := deps.Resolve(ctx, dir, deps.Options{Target: triple, Mode: mode, Cache: c})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	opt.Target, opt.Jobs, opt.Cache, opt.Version, opt.Progress = triple, a.cache.jobs, c, cacheVersion(), progress(e)
+	return tree.Analyze(ctx, g, opt)
+}
+
+// mode is how the project's tree is resolved (--lockfile).
+func (a *auditFlags) mode() deps.Mode {
+	if a.fromLock {
+		return deps.Lock
+	}
+	return deps.Auto
+}
+
+// judge analyses the tree of the project in dir and judges its effects
+// against the project file.
+func (a *auditFlags) judge(ctx context.Context, e *env, dir string) (*audit.Project, *audit.Result, error) {
+	proj, err := audit.Load(a.projectFile(dir))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	checked := false
 	for _, d := range proj.Decisions {
 		checked = checked || d.Decision == audit.CallerChecked
 	}
-	rep, err := tree.Analyze(ctx, g, tree.Options{Target: triple, Jobs: a.cache.jobs, Cache: c, Version: cacheVersion(), Progress: progress(e),
-		CrossCalls: checked})
+	rep, err := a.analyse(ctx, e, dir, a.mode(), tree.Options{CrossCalls: checked})
 	if err != nil {
 		return nil, nil, err
 	}

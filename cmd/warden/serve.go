@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/wardenrs/warden/internal/audit"
-	"github.com/wardenrs/warden/internal/deps"
-	"github.com/wardenrs/warden/internal/load"
 	"github.com/wardenrs/warden/internal/serve"
 	"github.com/wardenrs/warden/internal/tree"
 	"github.com/wardenrs/warden/internal/treediff"
@@ -54,31 +51,15 @@ func serveCommand() *command {
 			if err != nil {
 				return err
 			}
-			path := af.file
-			if path == "" {
-				path = filepath.Join(dir, audit.FileName)
-			}
-			triple := af.target
-			if triple == "" {
-				triple = load.DefaultTarget
-			}
-			c, err := af.cache.open()
+			path := af.projectFile(dir)
+			proj, err := audit.Load(path)
 			if err != nil {
-				return err
+				return fmt.Errorf("%w: %w", errUsage, err)
 			}
-			analyse := func(dir string, mode deps.Mode) (*tree.Report, error) {
-				g, err := deps.Resolve(ctx, dir, deps.Options{Target: triple, Mode: mode, Cache: c})
-				if err != nil {
-					return nil, err
-				}
-				return tree.Analyze(ctx, g, tree.Options{Target: triple, Jobs: af.cache.jobs, Cache: c, Version: cacheVersion(),
-					Progress: progress(e), CrossCalls: true, Internal: true})
-			}
-			mode := deps.Auto
-			if af.fromLock {
-				mode = deps.Lock
-			}
-			rep, err := analyse(dir, mode)
+			// Every decision may be caller-checked, and every function
+			// on a witness gets a page.
+			opt := tree.Options{CrossCalls: true, Internal: true}
+			rep, err := af.analyse(ctx, e, dir, af.mode(), opt)
 			if err != nil {
 				return err
 			}
@@ -88,7 +69,7 @@ func serveCommand() *command {
 				if err != nil {
 					return err
 				}
-				orep, err := analyse(odir, omode)
+				orep, err := af.analyse(ctx, e, odir, omode, opt)
 				cleanup()
 				if err != nil {
 					return fmt.Errorf("%s: %w", *old, err)
@@ -96,10 +77,6 @@ func serveCommand() *command {
 				d = treediff.Compare(orep, rep)
 			}
 			effects, blind, calls := auditInputs(rep)
-			proj, err := audit.Load(path)
-			if err != nil {
-				return fmt.Errorf("%w: %w", errUsage, err)
-			}
 			vet, err := loadVet(proj)
 			if err != nil {
 				return err
