@@ -1207,24 +1207,10 @@ func (b *Body) localBoundHas(t *Type, name string) bool {
 }
 
 // StdReexport returns the std path a dependency's path stands for when
-// the dependency re-exports a std item (tokio::time::Duration::
-// from_millis is std::time::Duration::from_millis): the whole path, or
-// its parent for an associated function of a re-exported type.
-func (b *Body) StdReexport(path string) (string, bool) {
-	c := b.c
-	if c.deps == nil || path == "" || isStd(path) || c.local(path) {
-		return "", false
-	}
-	if t := c.deps.Reexport(path); isStd(t) && strings.Contains(t, "::") {
-		return canonicalStd(t), true
-	}
-	if i := strings.LastIndex(path, "::"); i > 0 {
-		if t := c.deps.Reexport(path[:i]); isStd(t) && strings.Contains(t, "::") {
-			return canonicalStd(t) + path[i:], true
-		}
-	}
-	return "", false
-}
+// the dependency re-exports a std item, or a prefix of it
+// (tokio::time::Duration::from_millis is std::time::Duration::
+// from_millis).
+func (b *Body) StdReexport(path string) (string, bool) { return b.c.stdReexport(path) }
 
 // extMethod finds a method of an extension trait of the crate that is
 // implemented for every type with one of t's bounds (futures-lite's
@@ -1235,13 +1221,13 @@ func (b *Body) StdReexport(path string) (string, bool) {
 // next).
 func (b *Body) extMethod(t *Type, name string) (Target, bool) {
 	c := b.c
-	for _, d := range c.r.MethodsByName[name] {
-		if d.Trait != "" || !isTraitDecl(d) || !c.local(d.SelfType) || slices.Contains(t.Bounds, d.SelfType) {
+	for _, ext := range c.extensionTraits(name) {
+		if slices.Contains(t.Bounds, ext) {
 			continue
 		}
-		for _, bound := range c.blanketBounds(d.SelfType) {
+		for _, bound := range c.blanketBounds(ext) {
 			if slices.Contains(t.Bounds, bound) && !c.local(bound) {
-				tg := b.traitTarget(&Type{Kind: Param, Path: t.Path, Bounds: []string{d.SelfType}}, name)
+				tg := b.traitTarget(&Type{Kind: Param, Path: t.Path, Bounds: []string{ext}}, name)
 				if tg.Kind == TraitMethod {
 					tg.On = t
 					return tg, true

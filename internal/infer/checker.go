@@ -2,6 +2,7 @@ package infer
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/wardenrs/warden/internal/program"
@@ -41,8 +42,26 @@ type Checker struct {
 	owners map[syntax.Item]generics
 	// blankets maps each trait of the crate implemented for every type
 	// with a bound (impl<S: Stream + ?Sized> StreamExt for S {}) to
-	// those bounds; made on first use.
-	blankets map[string][]string
+	// those bounds, and extensions each method name to those of these
+	// traits that declare it; made on first use.
+	blankets   map[string][]string
+	extensions map[string][]string
+	// supers memoizes the supertraits of the crate's traits.
+	supers map[string][]string
+}
+
+// stdReexport returns the std path a dependency's path stands for when
+// the dependency re-exports a std item, or a prefix of it
+// (tokio::time::Duration::from_millis is std::time::Duration::
+// from_millis).
+func (c *Checker) stdReexport(path string) (string, bool) {
+	if c.deps == nil || path == "" || isStd(path) || c.local(path) {
+		return "", false
+	}
+	if t := c.deps.Reexport(path); isStd(t) && strings.Contains(t, "::") {
+		return canonicalStd(t), true
+	}
+	return "", false
 }
 
 // blanketBounds returns the bounds under which a trait of the crate is
@@ -70,8 +89,26 @@ func (c *Checker) blanketBounds(trait string) []string {
 				c.blankets[tr] = append(c.blankets[tr], self.Bounds...)
 			}
 		}
+		c.extensions = map[string][]string{}
+		for tr := range c.blankets {
+			for name, m := range c.r.Methods[tr] {
+				if m.Trait == "" && isTraitDecl(m) {
+					c.extensions[name] = append(c.extensions[name], tr)
+				}
+			}
+		}
+		for _, trs := range c.extensions {
+			slices.Sort(trs) // map order must not decide which trait wins
+		}
 	}
 	return c.blankets[trait]
+}
+
+// extensionTraits are the crate's traits with a blanket impl that
+// declare a method of that name.
+func (c *Checker) extensionTraits(name string) []string {
+	c.blanketBounds("")
+	return c.extensions[name]
 }
 
 // ownerGenerics returns the type parameters of the impl or trait block
@@ -171,6 +208,18 @@ func (c *Checker) addGenerics(gen generics, s *resolve.Scope, g *syntax.Generics
 // supertraits are the traits a trait of the crate names as its bounds
 // (trait FromStream<T>: sealed::FromStreamPriv<T>), canonical.
 func (c *Checker) supertraits(trait string) []string {
+	if sup, ok := c.supers[trait]; ok {
+		return sup
+	}
+	if c.supers == nil {
+		c.supers = map[string][]string{}
+	}
+	sup := c.resolveSupertraits(trait)
+	c.supers[trait] = sup
+	return sup
+}
+
+func (c *Checker) resolveSupertraits(trait string) []string {
 	d := c.r.Traits[trait]
 	if d == nil {
 		return nil
@@ -311,12 +360,10 @@ func (c *Checker) convDepth(s *resolve.Scope, t syntax.Type, gen generics, self 
 				return c.named0(canonicalStd(path))
 			}
 		}
-		if c.deps != nil && !isStd(path) && !c.local(path) {
-			// A dependency's re-export of a std type
-			// ($crate::__private::Pin in pin-project-lite's expansions).
-			if target := c.deps.Reexport(path); isStd(target) && strings.Contains(target, "::") {
-				path = target
-			}
+		// A dependency's re-export of a std type ($crate::__private::Pin
+		// in pin-project-lite's expansions).
+		if target, ok := c.stdReexport(path); ok {
+			path = target
 		}
 		return c.table.normalize(named(canonicalStd(path), args...))
 	}
