@@ -295,3 +295,24 @@ func TestCallerCheckedAtCLI(t *testing.T) {
 	wantExit(t, exitOK, append([]string{"audit", "accept", v.Effects[0].ID, "--reason", "main passes HOME"}, append(cache, app)...)...)
 	checkJSON(t, exitOK, append(cache, app)...)
 }
+
+// TestUnanalysedCrateIsBlind: a dependency whose source is nowhere is
+// code Warden never read. The tree must say it is incomplete, and
+// neither the blind-spot gate nor warden check may pass over it.
+func TestUnanalysedCrateIsBlind(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "Cargo.toml", "[package]\nname = \"miss\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nnotinregistry = \"1\"\n")
+	writeFile(t, dir, "src/lib.rs", "pub fn f() { notinregistry::go(); }\n")
+	cache := t.TempDir()
+	code, out, _ := runProcess(t, "tree", "--cache-dir", cache, dir)
+	if code != 0 || !strings.Contains(out, "incomplete: 1 blind spot") || strings.Contains(out, "every line") {
+		t.Errorf("tree: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runProcess(t, "tree", "--fail-on", "blind", "--cache-dir", cache, dir); code != 1 {
+		t.Errorf("tree --fail-on blind: exit %d, want 1\n%s", code, out)
+	}
+	code, out, _ = runProcess(t, "check", "--cache-dir", cache, dir)
+	if code != 1 || !strings.Contains(out, "not-analysed: the crate was not analysed: source of notinregistry not found") {
+		t.Errorf("check: exit %d, want 1\n%s", code, out)
+	}
+}

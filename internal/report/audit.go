@@ -141,8 +141,11 @@ func CheckText(w io.Writer, r *audit.Result, projectFile string) error {
 		label = "blind, warn"
 	}
 	for _, bs := range r.Blind {
-		p.printf("%s %s %s  %s:%d  %s: %s\n", label, clean(bs.Crate), clean(bs.Version), clean(bs.Pos.File), bs.Pos.Line,
-			bs.Kind, clean(bs.Message))
+		where := "-" // a crate not analysed at all has no file
+		if bs.Pos.File != "" {
+			where = fmt.Sprintf("%s:%d", clean(bs.Pos.File), bs.Pos.Line)
+		}
+		p.printf("%s %s %s  %s  %s: %s\n", label, clean(bs.Crate), clean(bs.Version), where, bs.Kind, clean(bs.Message))
 	}
 	u, rj, s, b := r.Failures()
 	verdict := "pass"

@@ -184,7 +184,7 @@ func (s *state) analyzeAll(ctx context.Context) error {
 func (s *state) analyze(ctx context.Context, st *pkgState) {
 	p := st.pkg
 	if p.Dir == "" {
-		st.err = fmt.Errorf("source of %s %s not found: %s", p.Name, p.Version, p.Missing)
+		st.err = fmt.Errorf("source of %s not found: %s", strings.TrimSpace(p.Name+" "+p.Version), p.Missing)
 		return
 	}
 	c := s.opt.Cache
@@ -496,12 +496,20 @@ func (s *state) crateReport(st *pkgState, g *graph.Graph, reach *graph.Reachabil
 	p := st.pkg
 	cr := CrateReport{ID: string(p.ID), Name: p.Name, Version: p.Version, Path: p.Dir, Features: p.Features,
 		BroughtBy: map[model.Capability][]string{}, BuildOnly: u.build && !u.runtime, ProcMacro: p.ProcMacro}
-	if st.err != nil {
-		cr.Error = st.err.Error()
-		return cr
-	}
-	if st.data == nil {
+	if st.err != nil || st.data == nil {
+		// Code Warden did not read is a blind spot like any other: the
+		// tree is incomplete, gates on blind spots fail, and audits
+		// cannot pass over it.
 		cr.Error = "not analysed"
+		if st.err != nil {
+			cr.Error = st.err.Error()
+		}
+		var pos diag.Position
+		if p.Dir != "" {
+			pos.File = "Cargo.toml"
+		}
+		cr.BlindSpots = []diag.Diagnostic{{Category: diag.BlindSpot, Kind: "not-analysed", Pos: pos,
+			Message: "the crate was not analysed: " + cr.Error}}
 		return cr
 	}
 	cr.Analyzed = true
